@@ -1,0 +1,17 @@
+//! meshrt tensor kernels for wasm32 SIMD128. No dependencies, no allocation: every buffer,
+//! scratch included, is handed in by the caller, which owns the linear memory above
+//! `__heap_base`. Raw exports live in `exports.rs`; everything else is safe Rust over slices.
+#![no_std]
+
+mod simd;
+
+mod elementwise;
+mod gemm;
+
+pub mod exports;
+
+#[cfg(target_arch = "wasm32")]
+#[panic_handler]
+fn panic(_info: &core::panic::PanicInfo) -> ! {
+    core::arch::wasm32::unreachable()
+}

@@ -1,0 +1,89 @@
+/**
+ * A graph prepared for execution: schemas and kernels resolved, attributes parsed, and for
+ * every node the values whose lifetime ends there.
+ * @module
+ */
+import type { Graph, Node } from "../../graph/ir.ts";
+import { opSchema } from "../../graph/ops/registry.ts";
+import type { OpSchema } from "../../graph/ops/schema.ts";
+import { UnsupportedOpError } from "../../graph/errors.ts";
+import { wasmKernel } from "../ops/registry.ts";
+import type { WasmKernel } from "../ops/kernel.ts";
+
+/** One node, ready to run. */
+export interface PlannedNode {
+  node: Node;
+  schema: OpSchema<unknown>;
+  params: unknown;
+  /** Undefined for ops the executor runs itself (aliases, constants, control flow). */
+  kernel?: WasmKernel<unknown>;
+  /** Values to give back after this node: their last reader. */
+  release: string[];
+}
+
+/** A graph with its nodes planned. */
+export interface GraphPlan {
+  graph: Graph;
+  nodes: PlannedNode[];
+  opset: number;
+}
+
+/** Ops the executor handles without a kernel. */
+const EXECUTOR_OPS = new Set(["Constant", "If", "Loop"]);
+
+/**
+ * Plans a graph (and, lazily through {@linkcode planGraph} again, its subgraphs).
+ * @throws {UnsupportedOpError} naming the first node whose op has no schema or kernel
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * const plan = planGraph({
+ *   name: "g", nodes: [], inputs: [], outputs: [], initializers: new Map(), valueInfo: new Map(),
+ * }, 13);
+ * assert.equal(plan.nodes.length, 0);
+ * ```
+ */
+export function planGraph(graph: Graph, opset: number): GraphPlan {
+  const keep = new Set(graph.outputs.map((o) => o.name));
+  const lastUse = new Map<string, number>();
+  graph.nodes.forEach((node, i) => {
+    for (const name of readsOf(node)) lastUse.set(name, i);
+  });
+  const release: string[][] = graph.nodes.map(() => []);
+  for (const [name, i] of lastUse) if (!keep.has(name)) release[i].push(name);
+  const nodes = graph.nodes.map((node, i): PlannedNode => {
+    const schema = opSchema(node.opType, node.domain);
+    const kernel = wasmKernel(node.opType);
+    const needsKernel = !EXECUTOR_OPS.has(node.opType) && schema?.alias === undefined;
+    if (!schema || (needsKernel && !kernel)) {
+      throw new UnsupportedOpError(node.opType, node.name, node.domain);
+    }
+    return { node, schema, params: schema.prepare(node, opset), kernel, release: release[i] };
+  });
+  return { graph, nodes, opset };
+}
+
+/** Every value a node reads: its inputs and the outer values its subgraphs read. */
+export function readsOf(node: Node): string[] {
+  const names = node.inputs.filter((n) => n !== "");
+  for (const a of node.attributes.values()) {
+    const graphs = a.kind === "graph" ? [a.value] : a.kind === "graphs" ? a.value : [];
+    for (const g of graphs) names.push(...outerReads(g));
+  }
+  return names;
+}
+
+/** Values a subgraph reads from enclosing scopes. */
+export function outerReads(graph: Graph): string[] {
+  const local = new Set<string>([
+    ...graph.inputs.map((i) => i.name),
+    ...graph.initializers.keys(),
+  ]);
+  const outer = new Set<string>();
+  for (const node of graph.nodes) {
+    for (const name of readsOf(node)) if (!local.has(name)) outer.add(name);
+    for (const o of node.outputs) local.add(o);
+  }
+  for (const o of graph.outputs) if (!local.has(o.name)) outer.add(o.name);
+  return [...outer];
+}
