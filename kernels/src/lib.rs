@@ -1,12 +1,16 @@
 //! meshrt tensor kernels for wasm32 SIMD128. No dependencies, no allocation: every buffer,
 //! scratch included, is handed in by the caller, which owns the linear memory above
-//! `__heap_base`. Raw exports live in `exports.rs`; everything else is safe Rust over slices.
+//! `__heap_base`. Raw exports live in `exports/`; everything else is safe Rust over slices.
 #![no_std]
 
 mod simd;
 
 mod elementwise;
 mod gemm;
+mod movement;
+mod quant;
+mod reduce;
+mod rnn;
 
 pub mod exports;
 

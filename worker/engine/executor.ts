@@ -155,6 +155,11 @@ export class Executor {
     const outputs = types.map((t) => this.allocate(t.dtype, concreteDims(t, step)));
     if (outputs.some((o) => o.size > 0) || outputs.length === 0) {
       const scratch: { offset: number; bytes: number }[] = [];
+      const take = (bytes: number) => {
+        const offset = this.arena.alloc(bytes);
+        scratch.push({ offset, bytes });
+        return offset;
+      };
       try {
         step.kernel!({
           node,
@@ -162,9 +167,10 @@ export class Executor {
           inputs,
           outputs,
           kernels: this.kernels,
-          scratch: (bytes) => {
-            const offset = this.arena.alloc(bytes);
-            scratch.push({ offset, bytes });
+          scratch: take,
+          i32s: (values) => {
+            const offset = take(values.length * 4);
+            new Int32Array(memory.buffer, offset, values.length).set(values);
             return offset;
           },
         });

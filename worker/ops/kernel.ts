@@ -19,6 +19,8 @@ export interface KernelArgs<P = unknown> {
   kernels: Kernels;
   /** Temporary bytes valid until the binding returns; returns their offset. */
   scratch(bytes: number): number;
+  /** Writes small int32 arrays (shapes, strides, axes) into scratch; returns the offset. */
+  i32s(values: readonly number[]): number;
 }
 
 /** Runs one node on the WASM backend. */

@@ -1,0 +1,1 @@
+//! Raw exports of the reduce kernels.
