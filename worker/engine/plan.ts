@@ -9,6 +9,7 @@ import type { OpSchema } from "../../graph/ops/schema.ts";
 import { UnsupportedOpError } from "../../graph/errors.ts";
 import { wasmKernel } from "../ops/registry.ts";
 import type { WasmKernel } from "../ops/kernel.ts";
+import { readsOf } from "../../graph/reads.ts";
 
 /** One node, ready to run. */
 export interface PlannedNode {
@@ -61,29 +62,4 @@ export function planGraph(graph: Graph, opset: number): GraphPlan {
     return { node, schema, params: schema.prepare(node, opset), kernel, release: release[i] };
   });
   return { graph, nodes, opset };
-}
-
-/** Every value a node reads: its inputs and the outer values its subgraphs read. */
-export function readsOf(node: Node): string[] {
-  const names = node.inputs.filter((n) => n !== "");
-  for (const a of node.attributes.values()) {
-    const graphs = a.kind === "graph" ? [a.value] : a.kind === "graphs" ? a.value : [];
-    for (const g of graphs) names.push(...outerReads(g));
-  }
-  return names;
-}
-
-/** Values a subgraph reads from enclosing scopes. */
-export function outerReads(graph: Graph): string[] {
-  const local = new Set<string>([
-    ...graph.inputs.map((i) => i.name),
-    ...graph.initializers.keys(),
-  ]);
-  const outer = new Set<string>();
-  for (const node of graph.nodes) {
-    for (const name of readsOf(node)) if (!local.has(name)) outer.add(name);
-    for (const o of node.outputs) local.add(o);
-  }
-  for (const o of graph.outputs) if (!local.has(o.name)) outer.add(o.name);
-  return [...outer];
 }
