@@ -12,7 +12,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file mesh.proto.
  */
 export const file_mesh: GenFile = /*@__PURE__*/
-  fileDesc("CgptZXNoLnByb3RvEgltZXNocnQudjEiRQoKV2lyZVRlbnNvchIMCgRuYW1lGAEgASgJEg0KBWR0eXBlGAIgASgJEgwKBGRpbXMYAyADKAMSDAoEZGF0YRgEIAEoDCLOAQoKV29ya2VySW5mbxIKCgJpZBgBIAEoCRIMCgRuYW1lGAIgASgJEhAKCGJhY2tlbmRzGAMgAygJEgsKA29wcxgEIAMoCRIUCgxtZW1vcnlfYnl0ZXMYBSABKAQSMQoGZ2Zsb3BzGAYgAygLMiEubWVzaHJ0LnYxLldvcmtlckluZm8uR2Zsb3BzRW50cnkSDwoHYWRhcHRlchgHIAEoCRotCgtHZmxvcHNFbnRyeRILCgNrZXkYASABKAkSDQoFdmFsdWUYAiABKAE6AjgBIlkKCUhlYXJ0YmVhdBIRCgl3b3JrZXJfaWQYASABKAkSEgoKc2VudF9hdF9tcxgCIAEoBBISCgpzdGFnZV9rZXlzGAMgAygJEhEKCWluX2ZsaWdodBgEIAEoDSKEAQoJTG9hZFN0YWdlEg0KBW1vZGVsGAEgASgJEg8KB3ZlcnNpb24YAiABKAkSDQoFaW5kZXgYAyABKA0SDAoEb25ueBgEIAEoDBITCgtpbnB1dF9uYW1lcxgFIAMoCRIUCgxvdXRwdXRfbmFtZXMYBiADKAkSDwoHYmFja2VuZBgHIAEoCSI8CgtVbmxvYWRTdGFnZRINCgVtb2RlbBgBIAEoCRIPCgd2ZXJzaW9uGAIgASgJEg0KBWluZGV4GAMgASgNInMKC1RlbnNvckZyYW1lEhIKCnJlcXVlc3RfaWQYASABKAkSEwoLbWljcm9fYmF0Y2gYAiABKA0SJgoHdGVuc29ycxgDIAMoCzIVLm1lc2hydC52MS5XaXJlVGVuc29yEhMKC2RlYWRsaW5lX21zGAQgASgEIoMBCgpGcmFtZUNodW5rEhMKC3RyYW5zZmVyX2lkGAEgASgJEg0KBWluZGV4GAIgASgNEg0KBWNvdW50GAMgASgNEgwKBGRhdGEYBCABKAwSEAoIY2hlY2tzdW0YBSABKA0SEwoLdG90YWxfYnl0ZXMYBiABKAQSDQoFcmVwbHkYByABKAkiTgoKU3RhZ2VFcnJvchISCgpyZXF1ZXN0X2lkGAEgASgJEgwKBGNvZGUYAiABKAkSDwoHbWVzc2FnZRgDIAEoCRINCgVzdGFnZRgEIAEoDSI8CgtTdGFnZVRpbWluZxISCgpyZXF1ZXN0X2lkGAEgASgJEg0KBXN0YWdlGAIgASgNEgoKAm1zGAMgASgBYgZwcm90bzM");
+  fileDesc("CgptZXNoLnByb3RvEgltZXNocnQudjEiRQoKV2lyZVRlbnNvchIMCgRuYW1lGAEgASgJEg0KBWR0eXBlGAIgASgJEgwKBGRpbXMYAyADKAMSDAoEZGF0YRgEIAEoDCLOAQoKV29ya2VySW5mbxIKCgJpZBgBIAEoCRIMCgRuYW1lGAIgASgJEhAKCGJhY2tlbmRzGAMgAygJEgsKA29wcxgEIAMoCRIUCgxtZW1vcnlfYnl0ZXMYBSABKAQSMQoGZ2Zsb3BzGAYgAygLMiEubWVzaHJ0LnYxLldvcmtlckluZm8uR2Zsb3BzRW50cnkSDwoHYWRhcHRlchgHIAEoCRotCgtHZmxvcHNFbnRyeRILCgNrZXkYASABKAkSDQoFdmFsdWUYAiABKAE6AjgBIn4KCUhlYXJ0YmVhdBIRCgl3b3JrZXJfaWQYASABKAkSEgoKc2VudF9hdF9tcxgCIAEoBBISCgpzdGFnZV9rZXlzGAMgAygJEhEKCWluX2ZsaWdodBgEIAEoDRIjCgRpbmZvGAUgASgLMhUubWVzaHJ0LnYxLldvcmtlckluZm8imgEKCUxvYWRTdGFnZRINCgVtb2RlbBgBIAEoCRIPCgd2ZXJzaW9uGAIgASgJEg0KBWluZGV4GAMgASgNEgwKBG9ubngYBCABKAwSEwoLaW5wdXRfbmFtZXMYBSADKAkSFAoMb3V0cHV0X25hbWVzGAYgAygJEg8KB2JhY2tlbmQYByABKAkSFAoMbmV4dF9zdWJqZWN0GAggASgJIicKCkNvbnRyb2xBY2sSCgoCb2sYASABKAgSDQoFZXJyb3IYAiABKAkiPAoLVW5sb2FkU3RhZ2USDQoFbW9kZWwYASABKAkSDwoHdmVyc2lvbhgCIAEoCRINCgVpbmRleBgDIAEoDSLlAQoLVGVuc29yRnJhbWUSEgoKcmVxdWVzdF9pZBgBIAEoCRITCgttaWNyb19iYXRjaBgCIAEoDRImCgd0ZW5zb3JzGAMgAygLMhUubWVzaHJ0LnYxLldpcmVUZW5zb3ISEwoLZGVhZGxpbmVfbXMYBCABKAQSEAoIcmVwbHlfdG8YBSABKAkSJAoFZXJyb3IYBiABKAsyFS5tZXNocnQudjEuU3RhZ2VFcnJvchInCgd0aW1pbmdzGAcgAygLMhYubWVzaHJ0LnYxLlN0YWdlVGltaW5nEg8KB2F0dGVtcHQYCCABKA0iZAoHQ29udHJvbBIkCgRsb2FkGAEgASgLMhQubWVzaHJ0LnYxLkxvYWRTdGFnZUgAEigKBnVubG9hZBgCIAEoCzIWLm1lc2hydC52MS5VbmxvYWRTdGFnZUgAQgkKB2NvbW1hbmQigwEKCkZyYW1lQ2h1bmsSEwoLdHJhbnNmZXJfaWQYASABKAkSDQoFaW5kZXgYAiABKA0SDQoFY291bnQYAyABKA0SDAoEZGF0YRgEIAEoDBIQCghjaGVja3N1bRgFIAEoDRITCgt0b3RhbF9ieXRlcxgGIAEoBBINCgVyZXBseRgHIAEoCSJOCgpTdGFnZUVycm9yEhIKCnJlcXVlc3RfaWQYASABKAkSDAoEY29kZRgCIAEoCRIPCgdtZXNzYWdlGAMgASgJEg0KBXN0YWdlGAQgASgNIjwKC1N0YWdlVGltaW5nEhIKCnJlcXVlc3RfaWQYASABKAkSDQoFc3RhZ2UYAiABKA0SCgoCbXMYAyABKAFiBnByb3RvMw");
 
 /**
  * One tensor on the wire: raw little-endian element bytes.
@@ -124,6 +124,13 @@ export type Heartbeat = Message<"meshrt.v1.Heartbeat"> & {
    * @generated from field: uint32 in_flight = 4;
    */
   inFlight: number;
+
+  /**
+   * Sent with every heartbeat, so a coordinator that starts late learns every worker.
+   *
+   * @generated from field: meshrt.v1.WorkerInfo info = 5;
+   */
+  info?: WorkerInfo | undefined;
 };
 
 /**
@@ -173,6 +180,14 @@ export type LoadStage = Message<"meshrt.v1.LoadStage"> & {
    * @generated from field: string backend = 7;
    */
   backend: string;
+
+  /**
+   * Where this stage sends its outputs: the next stage's subject, or empty for the last
+   * stage, which answers the frame's reply_to.
+   *
+   * @generated from field: string next_subject = 8;
+   */
+  nextSubject: string;
 };
 
 /**
@@ -181,6 +196,30 @@ export type LoadStage = Message<"meshrt.v1.LoadStage"> & {
  */
 export const LoadStageSchema: GenMessage<LoadStage> = /*@__PURE__*/
   messageDesc(file_mesh, 3);
+
+/**
+ * A worker's answer to a control message.
+ *
+ * @generated from message meshrt.v1.ControlAck
+ */
+export type ControlAck = Message<"meshrt.v1.ControlAck"> & {
+  /**
+   * @generated from field: bool ok = 1;
+   */
+  ok: boolean;
+
+  /**
+   * @generated from field: string error = 2;
+   */
+  error: string;
+};
+
+/**
+ * Describes the message meshrt.v1.ControlAck.
+ * Use `create(ControlAckSchema)` to create a new message.
+ */
+export const ControlAckSchema: GenMessage<ControlAck> = /*@__PURE__*/
+  messageDesc(file_mesh, 4);
 
 /**
  * @generated from message meshrt.v1.UnloadStage
@@ -207,7 +246,7 @@ export type UnloadStage = Message<"meshrt.v1.UnloadStage"> & {
  * Use `create(UnloadStageSchema)` to create a new message.
  */
 export const UnloadStageSchema: GenMessage<UnloadStage> = /*@__PURE__*/
-  messageDesc(file_mesh, 4);
+  messageDesc(file_mesh, 5);
 
 /**
  * Tensors of one request (or one micro-batch) between stages.
@@ -234,6 +273,32 @@ export type TensorFrame = Message<"meshrt.v1.TensorFrame"> & {
    * @generated from field: uint64 deadline_ms = 4;
    */
   deadlineMs: bigint;
+
+  /**
+   * Where the last stage sends the result (or the first failing stage its error).
+   *
+   * @generated from field: string reply_to = 5;
+   */
+  replyTo: string;
+
+  /**
+   * @generated from field: meshrt.v1.StageError error = 6;
+   */
+  error?: StageError | undefined;
+
+  /**
+   * One entry per stage passed, in order.
+   *
+   * @generated from field: repeated meshrt.v1.StageTiming timings = 7;
+   */
+  timings: StageTiming[];
+
+  /**
+   * Incremented each time the coordinator resubmits the request after a failure.
+   *
+   * @generated from field: uint32 attempt = 8;
+   */
+  attempt: number;
 };
 
 /**
@@ -241,7 +306,38 @@ export type TensorFrame = Message<"meshrt.v1.TensorFrame"> & {
  * Use `create(TensorFrameSchema)` to create a new message.
  */
 export const TensorFrameSchema: GenMessage<TensorFrame> = /*@__PURE__*/
-  messageDesc(file_mesh, 5);
+  messageDesc(file_mesh, 6);
+
+/**
+ * A control message to one worker.
+ *
+ * @generated from message meshrt.v1.Control
+ */
+export type Control = Message<"meshrt.v1.Control"> & {
+  /**
+   * @generated from oneof meshrt.v1.Control.command
+   */
+  command: {
+    /**
+     * @generated from field: meshrt.v1.LoadStage load = 1;
+     */
+    value: LoadStage;
+    case: "load";
+  } | {
+    /**
+     * @generated from field: meshrt.v1.UnloadStage unload = 2;
+     */
+    value: UnloadStage;
+    case: "unload";
+  } | { case: undefined; value?: undefined };
+};
+
+/**
+ * Describes the message meshrt.v1.Control.
+ * Use `create(ControlSchema)` to create a new message.
+ */
+export const ControlSchema: GenMessage<Control> = /*@__PURE__*/
+  messageDesc(file_mesh, 7);
 
 /**
  * A chunk of a frame larger than the server's max_payload.
@@ -296,7 +392,7 @@ export type FrameChunk = Message<"meshrt.v1.FrameChunk"> & {
  * Use `create(FrameChunkSchema)` to create a new message.
  */
 export const FrameChunkSchema: GenMessage<FrameChunk> = /*@__PURE__*/
-  messageDesc(file_mesh, 6);
+  messageDesc(file_mesh, 8);
 
 /**
  * @generated from message meshrt.v1.StageError
@@ -328,7 +424,7 @@ export type StageError = Message<"meshrt.v1.StageError"> & {
  * Use `create(StageErrorSchema)` to create a new message.
  */
 export const StageErrorSchema: GenMessage<StageError> = /*@__PURE__*/
-  messageDesc(file_mesh, 7);
+  messageDesc(file_mesh, 9);
 
 /**
  * @generated from message meshrt.v1.StageTiming
@@ -355,5 +451,5 @@ export type StageTiming = Message<"meshrt.v1.StageTiming"> & {
  * Use `create(StageTimingSchema)` to create a new message.
  */
 export const StageTimingSchema: GenMessage<StageTiming> = /*@__PURE__*/
-  messageDesc(file_mesh, 8);
+  messageDesc(file_mesh, 10);
 

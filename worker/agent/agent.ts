@@ -1,0 +1,203 @@
+/**
+ * The worker agent: joins a cluster over a bus, reports its capabilities and heartbeats,
+ * loads the stages the coordinator assigns and runs the frames that reach them.
+ * @module
+ */
+import { create, fromBinary, toBinary } from "@bufbuild/protobuf";
+import {
+  ControlAckSchema,
+  ControlSchema,
+  HeartbeatSchema,
+  type LoadStage,
+  StageErrorSchema,
+  StageTimingSchema,
+  type TensorFrame,
+  TensorFrameSchema,
+  type UnloadStage,
+  WorkerInfoSchema,
+} from "../../proto/gen/mesh_pb.ts";
+import type { Bus, BusSubscription } from "../../bus/bus.ts";
+import { receiveFrames, sendFrame } from "../../bus/frames.ts";
+import type { Subjects } from "../../bus/subjects.ts";
+import { fromWire, toWire } from "../../graph/wire.ts";
+import type { Tensor } from "../../graph/tensor.ts";
+import { supportedOps } from "../../graph/ops/registry.ts";
+import { InferenceSession } from "../session.ts";
+import { calibrateWasm, type Speeds } from "./calibrate.ts";
+
+/** Options of a {@linkcode WorkerAgent}. */
+export interface AgentOptions {
+  id?: string;
+  name?: string;
+  /** Memory the worker offers for stages, in bytes. */
+  memoryBytes?: number;
+  heartbeatMs?: number;
+  /** Measured speeds; calibrated at start when absent. */
+  speeds?: Speeds;
+}
+
+interface LoadedStage {
+  key: string;
+  session: InferenceSession;
+  spec: LoadStage;
+  subscription: BusSubscription;
+}
+
+/**
+ * A worker serving stages over a bus.
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { MemoryHub } from "../../bus/memory_bus.ts";
+ * import { Subjects } from "../../bus/subjects.ts";
+ * const agent = await WorkerAgent.start(new MemoryHub().connect(), new Subjects("doc"), {
+ *   speeds: { "wasm.compute": 1, "wasm.memory": 1 },
+ * });
+ * assert.ok(agent.id.length > 0);
+ * await agent.stop();
+ * ```
+ */
+export class WorkerAgent {
+  readonly #stages = new Map<string, LoadedStage>();
+  #control?: BusSubscription;
+  #timer?: ReturnType<typeof setInterval>;
+  #inFlight = 0;
+
+  private constructor(
+    readonly bus: Bus,
+    readonly subjects: Subjects,
+    readonly id: string,
+    readonly name: string,
+    readonly memoryBytes: number,
+    readonly speeds: Speeds,
+  ) {}
+
+  /** Calibrates (unless speeds are given), joins and starts heartbeating. */
+  static async start(
+    bus: Bus,
+    subjects: Subjects,
+    options: AgentOptions = {},
+  ): Promise<WorkerAgent> {
+    const id = options.id ?? crypto.randomUUID().slice(0, 8);
+    const agent = new WorkerAgent(
+      bus,
+      subjects,
+      id,
+      options.name ?? `worker-${id}`,
+      options.memoryBytes ?? 2 ** 31,
+      options.speeds ?? await calibrateWasm(),
+    );
+    agent.#control = bus.subscribe(subjects.workerControl(id), (msg) => {
+      const ack = agent.#onControl(msg.data);
+      if (msg.reply) void ack.then((a) => bus.publish(msg.reply!, toBinary(ControlAckSchema, a)));
+    });
+    agent.#heartbeat();
+    agent.#timer = setInterval(() => agent.#heartbeat(), options.heartbeatMs ?? 500);
+    await bus.flush();
+    return agent;
+  }
+
+  /** Leaves the cluster: stops heartbeats and drops every stage. */
+  async stop(): Promise<void> {
+    clearInterval(this.#timer);
+    this.#control?.unsubscribe();
+    for (const stage of this.#stages.values()) this.#drop(stage);
+    await this.bus.flush();
+  }
+
+  #heartbeat(): void {
+    const info = create(WorkerInfoSchema, {
+      id: this.id,
+      name: this.name,
+      backends: ["wasm"],
+      ops: supportedOps(),
+      memoryBytes: BigInt(this.memoryBytes),
+      gflops: this.speeds,
+    });
+    const beat = create(HeartbeatSchema, {
+      workerId: this.id,
+      sentAtMs: BigInt(Date.now()),
+      stageKeys: [...this.#stages.keys()],
+      inFlight: this.#inFlight,
+      info,
+    });
+    this.bus.publish(this.subjects.heartbeat, toBinary(HeartbeatSchema, beat));
+  }
+
+  async #onControl(data: Uint8Array) {
+    try {
+      const control = fromBinary(ControlSchema, data);
+      if (control.command.case === "load") await this.#load(control.command.value);
+      else if (control.command.case === "unload") this.#unload(control.command.value);
+      this.#heartbeat();
+      return create(ControlAckSchema, { ok: true });
+    } catch (e) {
+      return create(ControlAckSchema, { ok: false, error: (e as Error).message });
+    }
+  }
+
+  async #load(spec: LoadStage): Promise<void> {
+    const subject = this.subjects.stage(spec.model, spec.version, spec.index);
+    if (this.#stages.has(subject)) return;
+    const session = await InferenceSession.create(spec.onnx, {
+      graphOptimizationLevel: "disabled",
+    });
+    const subscription = receiveFrames(this.bus, subject, (f) => this.#onFrame(subject, f.data), {
+      queue: subject,
+    });
+    this.#stages.set(subject, { key: subject, session, spec, subscription });
+    await this.bus.flush();
+  }
+
+  #unload(spec: UnloadStage): void {
+    const stage = this.#stages.get(this.subjects.stage(spec.model, spec.version, spec.index));
+    if (stage) this.#drop(stage);
+  }
+
+  #drop(stage: LoadedStage): void {
+    stage.subscription.unsubscribe();
+    stage.session.release();
+    this.#stages.delete(stage.key);
+  }
+
+  async #onFrame(key: string, data: Uint8Array): Promise<void> {
+    const stage = this.#stages.get(key);
+    const frame = fromBinary(TensorFrameSchema, data);
+    if (!stage) return;
+    this.#inFlight++;
+    const start = performance.now();
+    try {
+      if (frame.deadlineMs > 0n && Date.now() > Number(frame.deadlineMs)) {
+        throw new Error("the request's deadline passed before this stage ran");
+      }
+      const feeds: Record<string, Tensor> = {};
+      for (const w of frame.tensors) feeds[w.name] = fromWire(w);
+      const outputs = await stage.session.run(feeds);
+      frame.tensors = Object.entries(outputs).map(([name, t]) => toWire(name, t));
+      frame.timings.push(
+        create(StageTimingSchema, {
+          requestId: frame.requestId,
+          stage: stage.spec.index,
+          ms: performance.now() - start,
+        }),
+      );
+      const next = stage.spec.nextSubject || frame.replyTo;
+      await sendFrame(this.bus, next, toBinary(TensorFrameSchema, frame));
+    } catch (e) {
+      await this.#fail(frame, stage.spec.index, e as Error);
+    } finally {
+      this.#inFlight--;
+    }
+  }
+
+  async #fail(frame: TensorFrame, index: number, e: Error): Promise<void> {
+    frame.tensors = [];
+    frame.error = create(StageErrorSchema, {
+      requestId: frame.requestId,
+      code: e.name,
+      message: e.message,
+      stage: index,
+    });
+    await sendFrame(this.bus, frame.replyTo, toBinary(TensorFrameSchema, frame)).catch(() => {});
+  }
+}
