@@ -1,3 +1,5 @@
+/// <reference no-default-lib="true" />
+/// <reference lib="deno.worker" />
 /**
  * A Web Worker that answers requests on "echo" over the in-process bus (for bus_test.ts).
  * @module

@@ -9,7 +9,7 @@ import { create, fromBinary, toBinary } from "@bufbuild/protobuf";
 import { type FrameChunk, FrameChunkSchema } from "../proto/gen/mesh_pb.ts";
 import type { Bus, BusSubscription, SubscribeOptions } from "./bus.ts";
 import { crc32 } from "./crc32.ts";
-import { ChecksumError } from "./errors.ts";
+import { BusTimeoutError, ChecksumError } from "./errors.ts";
 
 const WHOLE = 0, OFFER = 1, CHUNK = 2;
 /** Room left in each message for the kind byte and the chunk's protobuf fields. */
@@ -121,4 +121,30 @@ function withKind(kind: number, body: Uint8Array): Uint8Array {
   out[0] = kind;
   out.set(body, 1);
   return out;
+}
+
+/**
+ * Sends a frame of any size and waits for the receiver's (small) answer.
+ * @throws {BusTimeoutError} when no answer comes within `timeoutMs`
+ */
+export async function requestFrame(
+  bus: Bus,
+  subject: string,
+  data: Uint8Array,
+  timeoutMs = 30_000,
+): Promise<Uint8Array> {
+  const inbox = bus.inbox();
+  let sub: BusSubscription | undefined;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const answer = new Promise<Uint8Array>((resolve, reject) => {
+    sub = bus.subscribe(inbox, (m) => resolve(m.data));
+    timer = setTimeout(() => reject(new BusTimeoutError(subject, timeoutMs)), timeoutMs);
+  });
+  try {
+    await sendFrame(bus, subject, data, inbox);
+    return await answer;
+  } finally {
+    clearTimeout(timer);
+    sub?.unsubscribe();
+  }
 }

@@ -16,5 +16,5 @@ export type { Bus, BusHandler, BusMessage, BusSubscription, SubscribeOptions } f
 export { BusTimeoutError, ChecksumError, NoRespondersError } from "./errors.ts";
 export { connectPort, MemoryHub } from "./memory_bus.ts";
 export { connectNats, type NatsOptions } from "./nats_bus.ts";
-export { type Frame, receiveFrames, sendFrame } from "./frames.ts";
+export { type Frame, receiveFrames, requestFrame, sendFrame } from "./frames.ts";
 export { Subjects } from "./subjects.ts";

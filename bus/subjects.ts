@@ -17,9 +17,12 @@ export class Subjects {
     return `meshrt.${this.cluster}.worker.${workerId}.ctl`;
   }
 
-  /** Frames for stage `index` of a model version; replicas share it as a queue group. */
-  stage(model: string, version: string, index: number): string {
-    return `meshrt.${this.cluster}.stage.${token(model)}.${token(version)}.${index}`;
+  /**
+   * Frames for stage `index` of one deployment generation of a model version; replicas
+   * share it as a queue group.
+   */
+  stage(model: string, version: string, generation: number, index: number): string {
+    return `meshrt.${this.cluster}.stage.${token(model)}.${token(version)}.${generation}.${index}`;
   }
 }
 

@@ -87,9 +87,11 @@ export class WorkerAgent {
       options.memoryBytes ?? 2 ** 31,
       options.speeds ?? await calibrateWasm(),
     );
-    agent.#control = bus.subscribe(subjects.workerControl(id), (msg) => {
-      const ack = agent.#onControl(msg.data);
-      if (msg.reply) void ack.then((a) => bus.publish(msg.reply!, toBinary(ControlAckSchema, a)));
+    agent.#control = receiveFrames(bus, subjects.workerControl(id), (frame) => {
+      const ack = agent.#onControl(frame.data);
+      if (frame.reply) {
+        void ack.then((a) => bus.publish(frame.reply!, toBinary(ControlAckSchema, a)));
+      }
     });
     agent.#heartbeat();
     agent.#timer = setInterval(() => agent.#heartbeat(), options.heartbeatMs ?? 500);
@@ -137,7 +139,7 @@ export class WorkerAgent {
   }
 
   async #load(spec: LoadStage): Promise<void> {
-    const subject = this.subjects.stage(spec.model, spec.version, spec.index);
+    const subject = this.subjects.stage(spec.model, spec.version, spec.generation, spec.index);
     if (this.#stages.has(subject)) return;
     const session = await InferenceSession.create(spec.onnx, {
       graphOptimizationLevel: "disabled",
@@ -150,7 +152,9 @@ export class WorkerAgent {
   }
 
   #unload(spec: UnloadStage): void {
-    const stage = this.#stages.get(this.subjects.stage(spec.model, spec.version, spec.index));
+    const stage = this.#stages.get(
+      this.subjects.stage(spec.model, spec.version, spec.generation, spec.index),
+    );
     if (stage) this.#drop(stage);
   }
 

@@ -9,26 +9,6 @@ import { Arena } from "../engine/arena.ts";
 import { Executor } from "../engine/executor.ts";
 import { Scope } from "../engine/scope.ts";
 
-/** Ops whose time follows their FLOPs; everything else is bound by memory traffic. */
-const COMPUTE_OPS = new Set([
-  "Conv",
-  "ConvTranspose",
-  "ConvInteger",
-  "FusedConv",
-  "Gemm",
-  "MatMul",
-  "MatMulInteger",
-  "Einsum",
-  "LSTM",
-  "GRU",
-  "RNN",
-]);
-
-/** The class an op's speed is measured by: "compute" or "memory". */
-export function opClass(opType: string): "compute" | "memory" {
-  return COMPUTE_OPS.has(opType) ? "compute" : "memory";
-}
-
 /** Speeds in GFLOP/s (for "memory", giga-elements per second) keyed "<backend>.<class>". */
 export type Speeds = Record<string, number>;
 
