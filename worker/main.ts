@@ -1,5 +1,5 @@
 /**
- * `deno task worker --nats URL [--name NAME] [--memory 4G] [--cluster NAME]`: joins a
+ * `deno task worker --nats URL [--id ID] [--name NAME] [--memory 4G] [--cluster NAME]`: joins a
  * meshrt cluster and serves the stages its coordinator assigns. NATS_URL works too.
  * @module
  */
@@ -13,6 +13,7 @@ const { values } = parseArgs({
   args: Deno.args,
   options: {
     nats: { type: "string", default: Deno.env.get("NATS_URL") },
+    id: { type: "string" },
     name: { type: "string" },
     memory: { type: "string" },
     cluster: { type: "string", default: Deno.env.get("MESHRT_CLUSTER") ?? "default" },
@@ -31,6 +32,7 @@ if (values.backend !== "wasm" && values.backend !== "auto") {
 }
 const bus = await connectNats({ servers: values.nats, name: values.name ?? "meshrt-worker" });
 const agent = await WorkerAgent.start(bus, new Subjects(values.cluster), {
+  id: values.id,
   name: values.name,
   memoryBytes: values.memory ? parseBytes(values.memory) : undefined,
 });

@@ -3,11 +3,18 @@
  * logic, selection and casts.
  * @module
  */
-import { broadcasting, sameAsInput } from "./_common.ts";
+import { BINARY_OPS } from "./_elementwise_binary.ts";
+import { MISC_OPS } from "./_elementwise_misc.ts";
+import { UNARY_OPS } from "./_elementwise_unary.ts";
 import type { OpSchema } from "./schema.ts";
+
+export type { BitShiftParams, ModParams } from "./_elementwise_binary.ts";
+export type { CastParams, ClipParams, DropoutParams } from "./_elementwise_misc.ts";
+export type { GeluParams, IsInfParams, UnaryParams } from "./_elementwise_unary.ts";
 
 /** Schemas of the elementwise family. */
 export const ELEMENTWISE_OPS: readonly OpSchema<unknown>[] = [
-  sameAsInput("Relu"),
-  broadcasting("Add"),
+  ...UNARY_OPS,
+  ...BINARY_OPS,
+  ...MISC_OPS,
 ];

@@ -1,16 +1,126 @@
-//! Matrix multiplication.
+//! Packed-panel f32 GEMM in the Goto/BLIS layout: B is packed a KC×NC block at a time,
+//! A an MC×KC block at a time, both into caller-provided scratch, and an MR×NR
+//! register-blocked micro-kernel with relaxed-SIMD FMA walks the packed panels. Narrow
+//! products (few rows) read B in place instead. Bias and activation run in the
+//! micro-kernel's epilogue.
+mod epilogue;
+pub mod math;
+mod micro;
+mod pack;
+pub mod reference;
+pub mod stage;
 
-/// c = a (m×k) · b (k×n), row-major.
-pub fn matmul(a: &[f32], b: &[f32], c: &mut [f32], m: usize, k: usize, n: usize) {
-    c.fill(0.0);
-    for i in 0..m {
-        let row = &mut c[i * n..(i + 1) * n];
-        for p in 0..k {
-            let av = a[i * k + p];
-            let brow = &b[p * n..(p + 1) * n];
-            for j in 0..n {
-                row[j] += av * brow[j];
+pub use epilogue::{Activation, Bias, Epilogue};
+pub use pack::{InPlace, Mat, PackB};
+
+use micro::{Packed, Panel, Pass, Tile};
+
+/// Rows of the micro-kernel tile: 4×8 keeps its 8 accumulators, 2 B vectors and the A
+/// broadcast in registers under V8 (6×8 measured slower: it spills).
+pub const MR: usize = 4;
+/// Columns of the micro-kernel tile (a multiple of 4 lanes).
+pub const NR: usize = 8;
+/// Rows of A packed at once (a multiple of MR; MC×KC stays in L2).
+const MC: usize = 64;
+/// Depth of one packed block (KC×NR of B stays in L1).
+const KC: usize = 256;
+/// Columns of B packed at once (a multiple of NR).
+const NC: usize = 1024;
+
+// Block sizes are whole numbers of tiles: packing fills full panels.
+const _: () = assert!(MC % MR == 0 && NC % NR == 0 && NR % 4 == 0);
+
+/// Products with at most this many rows, over a B that can be read in place, pack all of
+/// A once per k block and walk B one panel at a time: B is used by few row panels, so
+/// packing it would cost as much as the multiplication.
+const NARROW_M: usize = 128;
+
+/// An m×k by k×n product.
+#[derive(Clone, Copy, Debug)]
+pub struct Shape {
+    pub m: usize,
+    pub k: usize,
+    pub n: usize,
+}
+
+impl Shape {
+    /// Floats of scratch [`gemm`] needs.
+    pub fn scratch_len(&self) -> usize {
+        let kc = self.k.clamp(1, KC);
+        let mp = self.m.next_multiple_of(MR);
+        if self.m <= NARROW_M {
+            kc * (mp + NR)
+        } else {
+            kc * (mp.min(MC) + self.n.next_multiple_of(NR).min(NC))
+        }
+    }
+}
+
+/// The output: row-major with row stride `ldc`.
+pub struct Out<'a> {
+    pub data: &'a mut [f32],
+    pub ldc: usize,
+}
+
+/// C = epilogue(A · B) for A m×k and B k×n. `scratch` holds at least
+/// [`Shape::scratch_len`] floats; the caller has checked every view covers its shape.
+pub fn gemm(s: Shape, a: &Mat, b: &impl PackB, c: &mut Out, epi: &Epilogue, scratch: &mut [f32]) {
+    let kblocks = s.k.div_ceil(KC).max(1);
+    for kb in 0..kblocks {
+        let pc = kb * KC;
+        let kc = KC.min(s.k - pc);
+        let pass = Pass { first: kb == 0, last: kb + 1 == kblocks };
+        if s.m <= NARROW_M && b.reads_in_place() {
+            narrow(s, a, b, (pc, kc), c, pass, epi, scratch);
+        } else {
+            blocked(s, a, b, (pc, kc), c, pass, epi, scratch);
+        }
+    }
+}
+
+/// One k block of a narrow product: all of A packed, B one panel at a time.
+#[allow(clippy::too_many_arguments)] // The block's operands, its place and its scratch.
+fn narrow(s: Shape, a: &Mat, b: &impl PackB, (pc, kc): (usize, usize), c: &mut Out, pass: Pass, epi: &Epilogue, scratch: &mut [f32]) {
+    let (pa, pb) = scratch.split_at_mut(s.m.next_multiple_of(MR) * kc);
+    pack::pack_a(a, 0, s.m, pc, kc, pa);
+    for j in (0..s.n).step_by(NR) {
+        let cols = NR.min(s.n - j);
+        match b.in_place(pc, kc, j).filter(|_| cols == NR) {
+            Some(InPlace::Strided { data, rs }) => rows(pa, &Strided { data, rs }, kc, (0, s.m), j, cols, c, pass, epi),
+            Some(InPlace::Offsets { data, offsets }) => rows(pa, &Offsets { data, offsets }, kc, (0, s.m), j, cols, c, pass, epi),
+            None => {
+                b.pack(pc, kc, j, cols, pb);
+                rows(pa, &Packed(pb), kc, (0, s.m), j, cols, c, pass, epi);
             }
         }
+    }
+}
+
+/// One k block of a wide product, Goto-style: B packed NC columns at a time, A MC rows.
+#[allow(clippy::too_many_arguments)] // The block's operands, its place and its scratch.
+fn blocked(s: Shape, a: &Mat, b: &impl PackB, (pc, kc): (usize, usize), c: &mut Out, pass: Pass, epi: &Epilogue, scratch: &mut [f32]) {
+    for jc in (0..s.n).step_by(NC) {
+        let nc = NC.min(s.n - jc);
+        let (pb, pa) = scratch.split_at_mut(nc.next_multiple_of(NR) * kc);
+        b.pack(pc, kc, jc, nc, pb);
+        for ic in (0..s.m).step_by(MC) {
+            let mc = MC.min(s.m - ic);
+            pack::pack_a(a, ic, mc, pc, kc, pa);
+            for jr in (0..nc).step_by(NR) {
+                let panel = Packed(&pb[jr * kc..]);
+                rows(&pa[..], &panel, kc, (ic, mc), jc + jr, NR.min(nc - jr), c, pass, epi);
+            }
+        }
+    }
+}
+
+/// Runs the micro-kernel down rows `i0..i0+mc` of one B panel (columns `j..j+cols`);
+/// `pa` holds those rows' packed A panels.
+#[allow(clippy::too_many_arguments)] // The panel pair, its place in C and the pass.
+#[inline(always)]
+fn rows(pa: &[f32], pb: &impl Panel, kc: usize, (i0, mc): (usize, usize), j: usize, cols: usize, c: &mut Out, pass: Pass, epi: &Epilogue) {
+    for ir in (0..mc).step_by(MR) {
+        let tile = Tile { i: i0 + ir, j, rows: MR.min(mc - ir), cols };
+        micro::run(&pa[ir * kc..], pb, kc, c, &tile, pass, epi);
     }
 }

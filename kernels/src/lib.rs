@@ -5,9 +5,12 @@
 
 mod simd;
 
+mod conv;
 mod elementwise;
 mod gemm;
 mod movement;
+mod norm;
+mod pool;
 mod quant;
 mod reduce;
 mod rnn;

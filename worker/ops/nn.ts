@@ -1,15 +1,17 @@
 /**
- * WASM kernel bindings of the nn family.
+ * WASM kernel bindings of the nn family, one nn_*.ts file per group of ops.
  * @module
  */
-import type { KernelArgs, KernelTable } from "./kernel.ts";
-
-function matmul({ inputs: [a, b], outputs: [y], kernels }: KernelArgs): void {
-  const k = a!.dims[a!.dims.length - 1];
-  const n = b!.dims[b!.dims.length - 1];
-  const m = a!.size / k;
-  kernels.call("matmul_f32", a!.ptr, b!.ptr, y.ptr, m, k, n);
-}
+import type { KernelTable } from "./kernel.ts";
+import { CONV_KERNELS } from "./nn_conv.ts";
+import { GEMM_KERNELS } from "./nn_gemm.ts";
+import { NORM_KERNELS } from "./nn_norm.ts";
+import { POOL_KERNELS } from "./nn_pool.ts";
 
 /** Kernel bindings of the nn family. */
-export const NN_KERNELS: KernelTable = { MatMul: matmul };
+export const NN_KERNELS: KernelTable = {
+  ...GEMM_KERNELS,
+  ...CONV_KERNELS,
+  ...POOL_KERNELS,
+  ...NORM_KERNELS,
+};

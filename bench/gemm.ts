@@ -1,0 +1,55 @@
+/**
+ * `deno run -A bench/gemm.ts [SIZE...]`: GFLOP/s of the packed f32 GEMM kernel on square
+ * products (default 64, 128, 256, 512, 1024), one thread, against this machine's WASM SIMD
+ * peak (2 FMA × 4 lanes × 2 flop per cycle at about 2.8 GHz: 45 GFLOP/s).
+ * @module
+ */
+import { type Kernels, loadKernels } from "../kernels/mod.ts";
+
+/** Peak f32 GFLOP/s of one core with relaxed-SIMD FMA, measured per TOOLCHAIN.md. */
+export const WASM_SIMD_PEAK_GFLOPS = 45;
+
+/** Median GFLOP/s of `gemm_f32` on an m×k by k×n product. */
+export function gemmGflops(kernels: Kernels, m: number, k: number, n: number): number {
+  const memory = kernels.memory;
+  const floats = m * k + k * n + m * n + 16 + 2 * 1024 * 1024;
+  const base = (kernels.heapBase + 63) & ~63;
+  const need = base + floats * 4 - memory.buffer.byteLength;
+  if (need > 0) memory.grow(Math.ceil(need / 65536));
+  const [a, b, y, desc, scratch] = [base, base + m * k * 4, base + (m * k + k * n) * 4]
+    .concat([base + (m * k + k * n + m * n) * 4])
+    .concat([base + (m * k + k * n + m * n + 16) * 4]);
+  const f32 = new Float32Array(memory.buffer);
+  for (let i = 0; i < m * k + k * n; i++) f32[a / 4 + i] = Math.random() - 0.5;
+  new Int32Array(memory.buffer, desc, 11).set([m, k, n, k, 1, n, 1, 0, 0, 0, 0]);
+  new Int32Array(memory.buffer, scratch, 1).set([0]);
+  kernels.call("gemm_scratch_f32", m, k, n, scratch);
+  const scratchLen = new Int32Array(memory.buffer, scratch, 1)[0];
+  const run = () =>
+    kernels.call(
+      "gemm_f32",
+      ...[desc, 11, a, m * k, b, k * n, 0, 0, y, m * n, 1, 1, 0, 0, 0, scratch, scratchLen],
+    );
+  run();
+  const flops = 2 * m * k * n;
+  const reps = Math.max(3, Math.ceil(2e9 / flops));
+  const times: number[] = [];
+  for (let r = 0; r < 7; r++) {
+    const start = performance.now();
+    for (let i = 0; i < reps; i++) run();
+    times.push((performance.now() - start) / reps);
+  }
+  times.sort((x, y) => x - y);
+  return flops / (times[3] * 1e6);
+}
+
+if (import.meta.main) {
+  const kernels = await loadKernels();
+  const sizes = Deno.args.length ? Deno.args.map(Number) : [64, 128, 256, 512, 1024];
+  console.log(`relaxed-simd: ${kernels.relaxed}`);
+  for (const s of sizes) {
+    const g = gemmGflops(kernels, s, s, s);
+    const pct = (100 * g / WASM_SIMD_PEAK_GFLOPS).toFixed(0);
+    console.log(`gemm ${s}×${s}×${s}: ${g.toFixed(1)} GFLOP/s (${pct}% of peak)`);
+  }
+}

@@ -1,0 +1,50 @@
+/**
+ * `deno task bench [models] [--model NAME] [--budget MS]`: meshrt beside onnxruntime in
+ * one run. Writes bench/results/latest.json and latest.svg.
+ * @module
+ */
+import { parseArgs } from "node:util";
+import { benchModels, formatModelTable } from "./models.ts";
+import { barChartSvg } from "./chart.ts";
+import { MODEL_NAMES, type ModelName } from "../tests/model_cases.ts";
+
+const { values, positionals } = parseArgs({
+  args: Deno.args,
+  allowPositionals: true,
+  options: {
+    model: { type: "string", multiple: true },
+    budget: { type: "string", default: "1500" },
+  },
+});
+const what = positionals[0] ?? "models";
+if (what !== "models") {
+  console.error(`Unknown bench "${what}": try "models"`);
+  Deno.exit(2);
+}
+const names = (values.model as ModelName[] | undefined) ?? [...MODEL_NAMES];
+const unknown = names.filter((n) => !MODEL_NAMES.includes(n));
+if (unknown.length) {
+  console.error(`Unknown model(s): ${unknown.join(", ")} (known: ${MODEL_NAMES.join(", ")})`);
+  Deno.exit(2);
+}
+const rows = await benchModels(names, Number(values.budget));
+console.log(formatModelTable(rows));
+const results = new URL("./results/", import.meta.url);
+await Deno.mkdir(results, { recursive: true });
+await Deno.writeTextFile(
+  new URL("latest.json", results),
+  JSON.stringify({ date: new Date().toISOString(), rows }, null, 1) + "\n",
+);
+const svg = barChartSvg(
+  "Median latency, ms (1 thread unless noted)",
+  rows.map((r) => ({
+    label: r.model,
+    bars: [
+      { label: "meshrt", value: r.meshrt?.medianMs ?? 0 },
+      { label: "ort-web wasm", value: r.ortWeb?.medianMs ?? 0 },
+      { label: "ort-node 1t", value: r.ortNode1?.medianMs ?? 0 },
+      { label: "ort-node 2t", value: r.ortNode2?.medianMs ?? 0 },
+    ],
+  })),
+);
+await Deno.writeTextFile(new URL("latest.svg", results), svg + "\n");

@@ -1,0 +1,280 @@
+//! Convolution and transposed convolution over 1-, 2- and 3-D images, all handled as 3-D
+//! (missing leading spatial axes have size 1). Conv runs as a GEMM per group whose right
+//! operand is packed straight from the image (implicit im2col; a 1×1 stride-1 kernel reads
+//! the image as the matrix itself), except depthwise 2-D kernels, which run directly.
+//! ConvTranspose is a GEMM into column scratch followed by a scatter-add (col2im).
+mod depthwise;
+mod im2col;
+
+use crate::gemm::{self, Activation, Bias, Epilogue, Mat, Out, Shape};
+use im2col::Im2col;
+
+/// Every size of one convolution, spatial axes as (depth, height, width).
+#[derive(Clone, Copy, Debug)]
+pub struct ConvGeom {
+    pub batch: usize,
+    /// Channels of X.
+    pub cin: usize,
+    /// Channels of Y.
+    pub cout: usize,
+    pub group: usize,
+    /// Spatial sizes of X.
+    pub input: [usize; 3],
+    /// Spatial sizes of Y.
+    pub output: [usize; 3],
+    pub kernel: [usize; 3],
+    pub strides: [usize; 3],
+    pub dilations: [usize; 3],
+    /// Padding before each axis (padding after only bounds the output, already given).
+    pub pads: [usize; 3],
+}
+
+impl ConvGeom {
+    fn input_size(&self) -> usize {
+        self.input.iter().product()
+    }
+
+    fn output_size(&self) -> usize {
+        self.output.iter().product()
+    }
+
+    fn kernel_size(&self) -> usize {
+        self.kernel.iter().product()
+    }
+
+    /// Whether a Conv with these sizes runs on the direct depthwise kernel.
+    fn is_depthwise(&self) -> bool {
+        self.group == self.cin
+            && self.cout == self.cin
+            && self.input[0] == 1
+            && self.kernel[0] == 1
+            && self.output[0] == 1
+            && self.pads[0] == 0
+    }
+
+    /// Whether the image itself is the GEMM's right operand (1×1 kernel, stride 1, no pad).
+    fn is_pointwise(&self) -> bool {
+        self.kernel == [1; 3]
+            && self.strides == [1; 3]
+            && self.pads == [0; 3]
+            && self.input == self.output
+    }
+
+    /// The per-group GEMM of a Conv: (cout/g) × (cin/g · kernel) by that × output pixels.
+    fn conv_shape(&self) -> Shape {
+        Shape {
+            m: self.cout / self.group,
+            k: self.cin / self.group * self.kernel_size(),
+            n: self.output_size(),
+        }
+    }
+
+    /// The per-group GEMM of a ConvTranspose: (cout/g · kernel) × (cin/g) by that × input pixels.
+    fn transpose_shape(&self) -> Shape {
+        Shape {
+            m: self.cout / self.group * self.kernel_size(),
+            k: self.cin / self.group,
+            n: self.input_size(),
+        }
+    }
+
+    /// Floats of scratch [`conv`] needs.
+    pub fn conv_scratch_len(&self) -> usize {
+        if self.is_depthwise() {
+            0
+        } else {
+            self.conv_shape().scratch_len()
+        }
+    }
+
+    /// Entries of the tap table [`conv`] needs beside its scratch.
+    pub fn conv_taps_len(&self) -> usize {
+        if self.is_depthwise() || self.is_pointwise() {
+            0
+        } else {
+            self.conv_shape().k
+        }
+    }
+
+    /// Floats of scratch [`conv_transpose`] needs: the GEMM's packing plus the columns.
+    pub fn transpose_scratch_len(&self) -> usize {
+        let s = self.transpose_shape();
+        s.scratch_len() + s.m * s.n
+    }
+}
+
+/// The indices i in 0..count with 0 <= i·step + offset < bound, as a half-open range.
+pub fn tap_range(count: usize, step: usize, offset: isize, bound: usize) -> (usize, usize) {
+    let step = step as isize;
+    let lo = if offset >= 0 {
+        0
+    } else {
+        (-offset + step - 1) / step
+    };
+    let last = bound as isize - 1 - offset;
+    let hi = if last < 0 {
+        0
+    } else {
+        (last / step + 1).min(count as isize)
+    };
+    let lo = lo.min(count as isize);
+    (lo as usize, hi.max(lo) as usize)
+}
+
+/// y = act(conv(x, w) + bias) for NC(D)HW `x` and `y` and `w` of shape
+/// [cout, cin/group, kernel...]. Sizes are checked by the caller, scratch and `taps` sized
+/// by [`ConvGeom::conv_scratch_len`] and [`ConvGeom::conv_taps_len`].
+#[allow(clippy::too_many_arguments)] // Operands, output, epilogue and two scratch areas.
+pub fn conv(
+    g: &ConvGeom,
+    x: &[f32],
+    w: &[f32],
+    bias: Option<&[f32]>,
+    y: &mut [f32],
+    act: Activation,
+    scratch: &mut [f32],
+    taps: &mut [u32],
+) {
+    let (in_size, out_size) = (g.input_size(), g.output_size());
+    if g.is_depthwise() {
+        let k = g.kernel_size();
+        for (p, (xp, yp)) in x
+            .chunks_exact(in_size)
+            .zip(y.chunks_exact_mut(out_size))
+            .enumerate()
+        {
+            let c = p % g.cin;
+            let b = bias.map_or(0.0, |b| b[c]);
+            depthwise::plane(g, xp, &w[c * k..(c + 1) * k], b, yp, act);
+        }
+        return;
+    }
+    let s = g.conv_shape();
+    let (cin_g, cout_g) = (g.cin / g.group, g.cout / g.group);
+    im2col::tap_offsets(g, taps);
+    let taps = &*taps;
+    for (xb, yb) in x
+        .chunks_exact(g.cin * in_size)
+        .zip(y.chunks_exact_mut(g.cout * out_size))
+    {
+        for grp in 0..g.group {
+            let xg = &xb[grp * cin_g * in_size..(grp + 1) * cin_g * in_size];
+            let a = Mat {
+                data: &w[grp * cout_g * s.k..(grp + 1) * cout_g * s.k],
+                rs: s.k,
+                cs: 1,
+            };
+            let bias = bias.map(|b| Bias {
+                data: &b[grp * cout_g..],
+                rs: 1,
+                cs: 0,
+            });
+            let mut out = Out {
+                data: &mut yb[grp * cout_g * out_size..(grp + 1) * cout_g * out_size],
+                ldc: out_size,
+            };
+            let epi = Epilogue::with(bias, act);
+            if g.is_pointwise() {
+                gemm::gemm(
+                    s,
+                    &a,
+                    &Mat {
+                        data: xg,
+                        rs: in_size,
+                        cs: 1,
+                    },
+                    &mut out,
+                    &epi,
+                    scratch,
+                );
+            } else {
+                gemm::gemm(s, &a, &Im2col::new(g, xg, taps), &mut out, &epi, scratch);
+            }
+        }
+    }
+}
+
+/// y = conv_transpose(x, w) + bias for NC(D)HW `x` and `y` and `w` of shape
+/// [cin, cout/group, kernel...]: every input pixel scatters its kernel-weighted values to
+/// output (i·stride - pad + k·dilation). Sizes are checked by the caller.
+pub fn conv_transpose(
+    g: &ConvGeom,
+    x: &[f32],
+    w: &[f32],
+    bias: Option<&[f32]>,
+    y: &mut [f32],
+    scratch: &mut [f32],
+) {
+    let (in_size, out_size) = (g.input_size(), g.output_size());
+    let s = g.transpose_shape();
+    let (cin_g, cout_g) = (g.cin / g.group, g.cout / g.group);
+    let (col, scratch) = scratch.split_at_mut(s.m * s.n);
+    for (xb, yb) in x
+        .chunks_exact(g.cin * in_size)
+        .zip(y.chunks_exact_mut(g.cout * out_size))
+    {
+        for (c, plane) in yb.chunks_exact_mut(out_size).enumerate() {
+            plane.fill(bias.map_or(0.0, |b| b[c]));
+        }
+        for grp in 0..g.group {
+            let a = Mat {
+                data: &w[grp * cin_g * s.m..(grp + 1) * cin_g * s.m],
+                rs: 1,
+                cs: s.m,
+            };
+            let xg = Mat {
+                data: &xb[grp * cin_g * in_size..(grp + 1) * cin_g * in_size],
+                rs: in_size,
+                cs: 1,
+            };
+            gemm::gemm(
+                s,
+                &a,
+                &xg,
+                &mut Out {
+                    data: col,
+                    ldc: s.n,
+                },
+                &Epilogue::NONE,
+                scratch,
+            );
+            col2im(
+                g,
+                col,
+                &mut yb[grp * cout_g * out_size..(grp + 1) * cout_g * out_size],
+            );
+        }
+    }
+}
+
+/// Adds each column row (output channel, kernel tap) into the output pixels it reaches.
+fn col2im(g: &ConvGeom, col: &[f32], y: &mut [f32]) {
+    let [kd, kh, kw] = g.kernel;
+    let [id, ih, iw] = g.input;
+    let [od, oh, ow] = g.output;
+    let [sd, sh, sw] = g.strides;
+    let [dd, dh, dw] = g.dilations;
+    let [pd, ph, pw] = g.pads;
+    let offset = |k: usize, d: usize, p: usize| (k * d) as isize - p as isize;
+    let out_size = od * oh * ow;
+    for (r, row) in col.chunks_exact(id * ih * iw).enumerate() {
+        let (kx, ky, kz, co) = (r % kw, r / kw % kh, r / (kw * kh) % kd, r / (kw * kh * kd));
+        let plane = &mut y[co * out_size..(co + 1) * out_size];
+        let (oz0, oy0, ox0) = (offset(kz, dd, pd), offset(ky, dh, ph), offset(kx, dw, pw));
+        let (z0, z1) = tap_range(id, sd, oz0, od);
+        let (y0, y1) = tap_range(ih, sh, oy0, oh);
+        let (x0, x1) = tap_range(iw, sw, ox0, ow);
+        for iz in z0..z1 {
+            let oz = (iz * sd) as isize + oz0;
+            for iy in y0..y1 {
+                let oy = (iy * sh) as isize + oy0;
+                let out_row = (oz as usize * oh + oy as usize) * ow;
+                let in_row = (iz * ih + iy) * iw;
+                for ix in x0..x1 {
+                    let ox = ((ix * sw) as isize + ox0) as usize;
+                    plane[out_row + ox] += row[in_row + ix];
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,263 @@
+//! Raw exports of the GEMM kernels (MatMul, Gemm).
+use super::{sizes, write_len, BAD_ACTIVATION, BAD_ARGS, SHORT_SCRATCH};
+use crate::exports::{dst, src, OK};
+use crate::gemm::reference::{self, Elem, Scale};
+use crate::gemm::{self, Activation, Bias, Epilogue, Mat, Out, Shape};
+
+/// A batched GEMM call decoded from its i32 descriptor
+/// `[m, k, n, a_rs, a_cs, b_rs, b_cs, c_rs, c_cs, (a_offset, b_offset) × batch]`:
+/// batch i multiplies A at `a_offset` by B at `b_offset` into output block i (m×n).
+struct GemmCall<'a> {
+    shape: Shape,
+    strides: [usize; 6],
+    offsets: &'a [i32],
+}
+
+impl<'a> GemmCall<'a> {
+    fn decode(d: &'a [i32]) -> Option<Self> {
+        let [m, k, n, a_rs, a_cs, b_rs, b_cs, c_rs, c_cs] = sizes::<9>(d)?;
+        let offsets = &d[9..];
+        if offsets.len() % 2 != 0 || offsets.iter().any(|&o| o < 0) {
+            return None;
+        }
+        Some(GemmCall {
+            shape: Shape { m, k, n },
+            strides: [a_rs, a_cs, b_rs, b_cs, c_rs, c_cs],
+            offsets,
+        })
+    }
+
+    fn batch(&self) -> usize {
+        self.offsets.len() / 2
+    }
+
+    /// The A and B views of batch `i`, or None when one leaves its buffer.
+    fn operands<'t, T>(
+        &self,
+        i: usize,
+        a: &'t [T],
+        b: &'t [T],
+    ) -> Option<(Mat<'t, T>, Mat<'t, T>)> {
+        let [a_rs, a_cs, b_rs, b_cs, ..] = self.strides;
+        let s = self.shape;
+        let a = Mat {
+            data: a.get(self.offsets[2 * i] as usize..)?,
+            rs: a_rs,
+            cs: a_cs,
+        };
+        let b = Mat {
+            data: b.get(self.offsets[2 * i + 1] as usize..)?,
+            rs: b_rs,
+            cs: b_cs,
+        };
+        (a.covers(s.m, s.k) && b.covers(s.k, s.n)).then_some((a, b))
+    }
+
+    /// The addend view, or None when it does not cover the output.
+    fn addend<'t, T>(&self, c: &'t [T]) -> Option<Option<Mat<'t, T>>> {
+        if c.is_empty() {
+            return Some(None);
+        }
+        let [.., c_rs, c_cs] = self.strides;
+        let view = Mat {
+            data: c,
+            rs: c_rs,
+            cs: c_cs,
+        };
+        view.covers(self.shape.m, self.shape.n)
+            .then_some(Some(view))
+    }
+}
+
+/// # Safety
+/// `desc` holds `desc_len` i32; `a`, `b`, `c`, `y` and `scratch` hold the given counts of
+/// f32; `y` and `scratch` alias nothing else. `c_len` 0 means no addend.
+#[no_mangle]
+#[allow(clippy::too_many_arguments)] // A C ABI: one argument per buffer, length and scalar.
+pub unsafe extern "C" fn gemm_f32(
+    desc: *const i32,
+    desc_len: usize,
+    a: *const f32,
+    a_len: usize,
+    b: *const f32,
+    b_len: usize,
+    c: *const f32,
+    c_len: usize,
+    y: *mut f32,
+    y_len: usize,
+    alpha: f32,
+    beta: f32,
+    act: i32,
+    act_p0: f32,
+    act_p1: f32,
+    scratch: *mut f32,
+    scratch_len: usize,
+) -> i32 {
+    // SAFETY: pointers and lengths come from the caller's tensors and scratch, per the
+    // contract above; only `y` and `scratch` are written.
+    let (desc, a, b, c, y, scratch) = unsafe {
+        (
+            src(desc, desc_len),
+            src(a, a_len),
+            src(b, b_len),
+            src(c, c_len),
+            dst(y, y_len),
+            dst(scratch, scratch_len),
+        )
+    };
+    let Some(act) = Activation::from_code(act, act_p0, act_p1) else {
+        return BAD_ACTIVATION;
+    };
+    let Some(call) = GemmCall::decode(desc) else {
+        return BAD_ARGS;
+    };
+    let Some(addend) = call.addend(c) else {
+        return BAD_ARGS;
+    };
+    let bias = addend.map(|v| Bias {
+        data: v.data,
+        rs: v.rs,
+        cs: v.cs,
+    });
+    let epi = Epilogue {
+        alpha,
+        beta,
+        bias,
+        act,
+    };
+    gemm_batches(&call, a, b, y, &epi, scratch)
+}
+
+fn gemm_batches(
+    call: &GemmCall,
+    a: &[f32],
+    b: &[f32],
+    y: &mut [f32],
+    epi: &Epilogue,
+    scratch: &mut [f32],
+) -> i32 {
+    let s = call.shape;
+    if y.len() < call.batch() * s.m * s.n {
+        return BAD_ARGS;
+    }
+    if scratch.len() < s.scratch_len() {
+        return SHORT_SCRATCH;
+    }
+    for i in 0..call.batch() {
+        let Some((av, bv)) = call.operands(i, a, b) else {
+            return BAD_ARGS;
+        };
+        let mut out = Out {
+            data: &mut y[i * s.m * s.n..(i + 1) * s.m * s.n],
+            ldc: s.n,
+        };
+        gemm::gemm(s, &av, &bv, &mut out, epi, scratch);
+    }
+    OK
+}
+
+/// Writes the f32 scratch count `gemm_f32` needs for an m×k by k×n product into `*out`.
+///
+/// # Safety
+/// `out` points at one writable i32.
+#[no_mangle]
+pub unsafe extern "C" fn gemm_scratch_f32(m: usize, k: usize, n: usize, out: *mut i32) -> i32 {
+    // SAFETY: forwarded from this export's contract.
+    unsafe { write_len(out, Shape { m, k, n }.scratch_len()) }
+}
+
+/// The reference GEMM behind the f64 and integer exports.
+///
+/// # Safety
+/// As for [`gemm_f32`], with elements of `T`.
+#[allow(clippy::too_many_arguments)] // Mirrors the exports' C ABI.
+unsafe fn gemm_ref<T: Elem>(
+    desc: (*const i32, usize),
+    a: (*const T, usize),
+    b: (*const T, usize),
+    c: (*const T, usize),
+    y: (*mut T, usize),
+    alpha: f64,
+    beta: f64,
+) -> i32 {
+    // SAFETY: forwarded from the export's contract.
+    let (desc, a, b, c, y) = unsafe {
+        (
+            src(desc.0, desc.1),
+            src(a.0, a.1),
+            src(b.0, b.1),
+            src(c.0, c.1),
+            dst(y.0, y.1),
+        )
+    };
+    let Some(call) = GemmCall::decode(desc) else {
+        return BAD_ARGS;
+    };
+    let Some(addend) = call.addend(c) else {
+        return BAD_ARGS;
+    };
+    let s = call.shape;
+    if y.len() < call.batch() * s.m * s.n {
+        return BAD_ARGS;
+    }
+    let scale = Scale {
+        alpha: T::from_f64(alpha),
+        beta: T::from_f64(beta),
+        c: addend,
+    };
+    for i in 0..call.batch() {
+        let Some((av, bv)) = call.operands(i, a, b) else {
+            return BAD_ARGS;
+        };
+        reference::gemm(
+            s,
+            &av,
+            &bv,
+            &mut y[i * s.m * s.n..(i + 1) * s.m * s.n],
+            &scale,
+        );
+    }
+    OK
+}
+
+macro_rules! gemm_ref_export {
+    ($name:ident, $t:ty) => {
+        /// The batched GEMM of [`gemm_f32`] for this element type, without activation.
+        ///
+        /// # Safety
+        /// As for [`gemm_f32`], with elements of this type.
+        #[no_mangle]
+        #[allow(clippy::too_many_arguments)] // A C ABI: one argument per buffer and length.
+        pub unsafe extern "C" fn $name(
+            desc: *const i32,
+            desc_len: usize,
+            a: *const $t,
+            a_len: usize,
+            b: *const $t,
+            b_len: usize,
+            c: *const $t,
+            c_len: usize,
+            y: *mut $t,
+            y_len: usize,
+            alpha: f64,
+            beta: f64,
+        ) -> i32 {
+            // SAFETY: the caller upholds this export's contract, which is gemm_ref's.
+            unsafe {
+                gemm_ref::<$t>(
+                    (desc, desc_len),
+                    (a, a_len),
+                    (b, b_len),
+                    (c, c_len),
+                    (y, y_len),
+                    alpha,
+                    beta,
+                )
+            }
+        }
+    };
+}
+
+gemm_ref_export!(gemm_f64, f64);
+gemm_ref_export!(gemm_i32, i32);
+gemm_ref_export!(gemm_i64, i64);

@@ -1,0 +1,178 @@
+//! What a GEMM does to each finished output tile: scale, add a broadcast bias, activate.
+//! Conv and Gemm fold their bias here, and fused Conv/Gemm/MatMul + activation nodes
+//! pick their activation here, so the output is written once.
+use super::math::exp4;
+use crate::simd::load;
+use core::arch::wasm32::*;
+
+/// An activation applied to each output element.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Activation {
+    None,
+    Relu,
+    Clip { min: f32, max: f32 },
+    Sigmoid,
+    HardSigmoid { alpha: f32, beta: f32 },
+    LeakyRelu { alpha: f32 },
+    HardSwish,
+    Tanh,
+}
+
+impl Activation {
+    /// Decodes the export ABI: a code and up to two parameters (0 none, 1 relu, 2 clip
+    /// (min, max), 3 sigmoid, 4 hardsigmoid (alpha, beta), 5 leakyrelu (alpha),
+    /// 6 hardswish, 7 tanh); None for an unknown code.
+    pub fn from_code(code: i32, p0: f32, p1: f32) -> Option<Self> {
+        Some(match code {
+            0 => Self::None,
+            1 => Self::Relu,
+            2 => Self::Clip { min: p0, max: p1 },
+            3 => Self::Sigmoid,
+            4 => Self::HardSigmoid {
+                alpha: p0,
+                beta: p1,
+            },
+            5 => Self::LeakyRelu { alpha: p0 },
+            6 => Self::HardSwish,
+            7 => Self::Tanh,
+            _ => return None,
+        })
+    }
+
+    /// The activation on four lanes.
+    #[inline(always)]
+    pub fn apply4(self, v: v128) -> v128 {
+        let zero = f32x4_splat(0.0);
+        let one = f32x4_splat(1.0);
+        match self {
+            Self::None => v,
+            Self::Relu => f32x4_max(v, zero),
+            Self::Clip { min, max } => f32x4_min(f32x4_max(v, f32x4_splat(min)), f32x4_splat(max)),
+            Self::Sigmoid => sigmoid4(v),
+            Self::HardSigmoid { alpha, beta } => {
+                let lin = f32x4_add(f32x4_mul(v, f32x4_splat(alpha)), f32x4_splat(beta));
+                f32x4_min(f32x4_max(lin, zero), one)
+            }
+            Self::LeakyRelu { alpha } => {
+                v128_bitselect(v, f32x4_mul(v, f32x4_splat(alpha)), f32x4_ge(v, zero))
+            }
+            Self::HardSwish => {
+                let lin = f32x4_add(f32x4_mul(v, f32x4_splat(1.0 / 6.0)), f32x4_splat(0.5));
+                f32x4_mul(v, f32x4_min(f32x4_max(lin, zero), one))
+            }
+            Self::Tanh => tanh4(v),
+        }
+    }
+
+    /// The activation on one value (lane 0 of [`Self::apply4`], so both agree exactly).
+    #[inline(always)]
+    pub fn apply(self, x: f32) -> f32 {
+        f32x4_extract_lane::<0>(self.apply4(f32x4_splat(x)))
+    }
+}
+
+fn sigmoid4(v: v128) -> v128 {
+    let one = f32x4_splat(1.0);
+    f32x4_div(one, f32x4_add(one, exp4(f32x4_neg(v))))
+}
+
+/// tanh via e^(-2|x|), with its odd Taylor series near zero where 1 - e^(-2|x|) cancels.
+fn tanh4(v: v128) -> v128 {
+    let a = f32x4_abs(v);
+    let t = exp4(f32x4_mul(a, f32x4_splat(-2.0)));
+    let one = f32x4_splat(1.0);
+    let big = f32x4_div(f32x4_sub(one, t), f32x4_add(one, t));
+    let a2 = f32x4_mul(a, a);
+    let series = f32x4_add(
+        f32x4_mul(a2, f32x4_splat(2.0 / 15.0)),
+        f32x4_splat(-1.0 / 3.0),
+    );
+    let small = f32x4_add(a, f32x4_mul(f32x4_mul(a, a2), series));
+    let mag = v128_bitselect(small, big, f32x4_lt(a, f32x4_splat(0.0625)));
+    // Copy the sign of v onto the magnitude (keeps -0 and NaN as they are).
+    let sign = f32x4_splat(-0.0);
+    v128_or(v128_and(v, sign), v128_andnot(mag, sign))
+}
+
+/// A bias broadcast over the output: element (i, j) is `data[i * rs + j * cs]`.
+#[derive(Clone, Copy)]
+pub struct Bias<'a> {
+    pub data: &'a [f32],
+    pub rs: usize,
+    pub cs: usize,
+}
+
+impl Bias<'_> {
+    #[inline(always)]
+    fn load4(&self, i: usize, j: usize) -> v128 {
+        let at = i * self.rs + j * self.cs;
+        match self.cs {
+            0 => f32x4_splat(self.data[at]),
+            1 => load(self.data, at),
+            cs => {
+                let d = self.data;
+                f32x4(d[at], d[at + cs], d[at + 2 * cs], d[at + 3 * cs])
+            }
+        }
+    }
+}
+
+/// y = act(alpha · acc + beta · bias) for each output element.
+#[derive(Clone, Copy)]
+pub struct Epilogue<'a> {
+    pub alpha: f32,
+    pub beta: f32,
+    pub bias: Option<Bias<'a>>,
+    pub act: Activation,
+}
+
+impl<'a> Epilogue<'a> {
+    /// Just the product.
+    pub const NONE: Epilogue<'static> = Epilogue {
+        alpha: 1.0,
+        beta: 1.0,
+        bias: None,
+        act: Activation::None,
+    };
+
+    /// The product plus `bias`, activated.
+    pub fn with(bias: Option<Bias<'a>>, act: Activation) -> Self {
+        Epilogue {
+            alpha: 1.0,
+            beta: 1.0,
+            bias,
+            act,
+        }
+    }
+
+    /// The epilogue of output elements (i, j..j+4).
+    #[inline(always)]
+    pub fn apply4(&self, v: v128, i: usize, j: usize) -> v128 {
+        let mut v = v;
+        if self.alpha != 1.0 {
+            v = f32x4_mul(v, f32x4_splat(self.alpha));
+        }
+        if let Some(b) = &self.bias {
+            let bv = b.load4(i, j);
+            v = f32x4_add(
+                v,
+                if self.beta == 1.0 {
+                    bv
+                } else {
+                    f32x4_mul(bv, f32x4_splat(self.beta))
+                },
+            );
+        }
+        self.act.apply4(v)
+    }
+
+    /// The epilogue of output element (i, j).
+    #[inline(always)]
+    pub fn apply(&self, x: f32, i: usize, j: usize) -> f32 {
+        let mut x = x * self.alpha;
+        if let Some(b) = &self.bias {
+            x += self.beta * b.data[i * b.rs + j * b.cs];
+        }
+        self.act.apply(x)
+    }
+}

@@ -1,0 +1,114 @@
+//! The register-blocked MR×NR micro-kernel: MR·NR/4 vector accumulators fed by one packed
+//! A panel and one B panel (packed, or read in place), fused multiply-adds only in the
+//! inner loop.
+use super::epilogue::Epilogue;
+use super::{InPlace, Out, MR, NR};
+use crate::simd::{load, madd, store};
+use core::arch::wasm32::*;
+
+type Acc = [[v128; NR / 4]; MR];
+
+/// NR consecutive columns of B over a run of rows, as the micro-kernel streams them.
+pub trait Panel {
+    /// The first `kc` rows, NR values each.
+    fn rows(&self, kc: usize) -> impl Iterator<Item = &[f32]>;
+}
+
+/// A panel packed contiguously: row p at `p * NR`.
+pub struct Packed<'a>(pub &'a [f32]);
+
+impl Panel for Packed<'_> {
+    #[inline(always)]
+    fn rows(&self, kc: usize) -> impl Iterator<Item = &[f32]> {
+        self.0[..kc * NR].chunks_exact(NR)
+    }
+}
+
+impl Panel for InPlace<'_> {
+    #[inline(always)]
+    fn rows(&self, kc: usize) -> impl Iterator<Item = &[f32]> {
+        self.offsets[..kc].iter().map(move |&o| &self.data[o as usize..o as usize + NR])
+    }
+}
+
+/// Where a tile goes: its top-left element in C and how much of it is inside C.
+pub struct Tile {
+    pub i: usize,
+    pub j: usize,
+    pub rows: usize,
+    pub cols: usize,
+}
+
+/// Which k block this is: the first overwrites C, the last applies the epilogue.
+#[derive(Clone, Copy)]
+pub struct Pass {
+    pub first: bool,
+    pub last: bool,
+}
+
+#[inline(always)]
+fn accumulate(pa: &[f32], pb: &impl Panel, kc: usize) -> Acc {
+    let mut acc: Acc = [[f32x4_splat(0.0); NR / 4]; MR];
+    for (a, b) in pa[..kc * MR].chunks_exact(MR).zip(pb.rows(kc)) {
+        let bv: [v128; NR / 4] = core::array::from_fn(|q| load(b, 4 * q));
+        for (row, &ai) in acc.iter_mut().zip(a) {
+            let av = f32x4_splat(ai);
+            for (r, &bq) in row.iter_mut().zip(&bv) {
+                *r = madd(av, bq, *r);
+            }
+        }
+    }
+    acc
+}
+
+/// C tile (+)= packed A panel `pa` · B panel `pb` over `kc`, then the epilogue when
+/// `pass.last`.
+#[inline(always)]
+pub fn run(pa: &[f32], pb: &impl Panel, kc: usize, c: &mut Out, tile: &Tile, pass: Pass, epi: &Epilogue) {
+    let acc = accumulate(pa, pb, kc);
+    if tile.rows == MR && tile.cols == NR {
+        store_full(&acc, c, tile, pass, epi);
+    } else {
+        store_partial(&acc, c, tile, pass, epi);
+    }
+}
+
+#[inline(always)]
+fn store_full(acc: &Acc, c: &mut Out, tile: &Tile, pass: Pass, epi: &Epilogue) {
+    for (ii, row) in acc.iter().enumerate() {
+        let at = (tile.i + ii) * c.ldc + tile.j;
+        let out = &mut c.data[at..at + NR];
+        for (q, &v) in row.iter().enumerate() {
+            let mut v = v;
+            if !pass.first {
+                v = f32x4_add(v, load(out, 4 * q));
+            }
+            if pass.last {
+                v = epi.apply4(v, tile.i + ii, tile.j + 4 * q);
+            }
+            store(out, 4 * q, v);
+        }
+    }
+}
+
+fn store_partial(acc: &Acc, c: &mut Out, tile: &Tile, pass: Pass, epi: &Epilogue) {
+    let mut buf = [0.0f32; MR * NR];
+    for (ii, row) in acc.iter().enumerate() {
+        for (q, &v) in row.iter().enumerate() {
+            store(&mut buf, ii * NR + 4 * q, v);
+        }
+    }
+    for ii in 0..tile.rows {
+        let at = (tile.i + ii) * c.ldc + tile.j;
+        for (jj, out) in c.data[at..at + tile.cols].iter_mut().enumerate() {
+            let mut x = buf[ii * NR + jj];
+            if !pass.first {
+                x += *out;
+            }
+            if pass.last {
+                x = epi.apply(x, tile.i + ii, tile.j + jj);
+            }
+            *out = x;
+        }
+    }
+}

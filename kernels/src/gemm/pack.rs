@@ -1,0 +1,100 @@
+//! Packing operands into the panel layouts the micro-kernel streams: A as MR-row panels
+//! (MR values per k), B as NR-column panels (NR values per k), zero-padded at the edges.
+use super::{MR, NR};
+
+/// A strided matrix view: element (r, c) is `data[r * rs + c * cs]`. Transposes are just
+/// swapped strides.
+#[derive(Clone, Copy)]
+pub struct Mat<'a, T = f32> {
+    pub data: &'a [T],
+    pub rs: usize,
+    pub cs: usize,
+}
+
+impl<T> Mat<'_, T> {
+    /// Whether every element of a rows×cols view is in bounds.
+    pub fn covers(&self, rows: usize, cols: usize) -> bool {
+        rows == 0 || cols == 0 || (rows - 1) * self.rs + (cols - 1) * self.cs < self.data.len()
+    }
+}
+
+/// A panel of B the micro-kernel reads where it lies, without packing: row p of the
+/// panel is the NR values at `data[offsets[p]..]`.
+pub struct InPlace<'a> {
+    pub data: &'a [f32],
+    pub offsets: &'a [u32],
+}
+
+/// A source of the GEMM's right operand (k×n), packed one cache block at a time. Besides
+/// plain matrices this lets convolution pack image patches directly (implicit im2col).
+pub trait PackB {
+    /// Packs rows `p0..p0+kc` and columns `j0..j0+nc` into NR-column panels of `kc·NR`
+    /// floats each, zero-filling columns past `nc` in the last panel.
+    fn pack(&self, p0: usize, kc: usize, j0: usize, nc: usize, out: &mut [f32]);
+
+    /// Whether [`PackB::in_place`] can give panels, so narrow products should walk B a
+    /// panel at a time rather than pack it in blocks.
+    fn reads_in_place(&self) -> bool {
+        false
+    }
+
+    /// Rows `p0..p0+kc` of the full panel of columns `j..j+NR`, when they can be read in
+    /// place.
+    fn in_place(&self, _p0: usize, _kc: usize, _j: usize) -> Option<InPlace<'_>> {
+        None
+    }
+}
+
+impl PackB for Mat<'_> {
+    fn pack(&self, p0: usize, kc: usize, j0: usize, nc: usize, out: &mut [f32]) {
+        if kc == 0 {
+            return;
+        }
+        let full = if self.cs == 1 { nc / NR } else { 0 };
+        // Row by row: each source row is read contiguously once (reading a panel's
+        // column strip instead touches a page per row).
+        for p in 0..kc {
+            let row = &self.data[(p0 + p) * self.rs + j0..];
+            for t in 0..full {
+                let at = t * kc * NR + p * NR;
+                out[at..at + NR].copy_from_slice(&row[t * NR..t * NR + NR]);
+            }
+        }
+        for t in full..nc.div_ceil(NR) {
+            let j = j0 + t * NR;
+            let width = NR.min(j0 + nc - j);
+            let panel = &mut out[t * kc * NR..(t + 1) * kc * NR];
+            for (p, dst) in panel.chunks_exact_mut(NR).enumerate() {
+                let base = (p0 + p) * self.rs + j * self.cs;
+                for (jj, d) in dst.iter_mut().enumerate() {
+                    *d = if jj < width { self.data[base + jj * self.cs] } else { 0.0 };
+                }
+            }
+        }
+    }
+}
+
+/// Packs rows `i0..i0+mc` and columns `p0..p0+kc` of `a` into MR-row panels.
+pub fn pack_a(a: &Mat, i0: usize, mc: usize, p0: usize, kc: usize, out: &mut [f32]) {
+    if kc == 0 {
+        return;
+    }
+    for (t, panel) in out
+        .chunks_exact_mut(kc * MR)
+        .take(mc.div_ceil(MR))
+        .enumerate()
+    {
+        let i = i0 + t * MR;
+        let height = MR.min(i0 + mc - i);
+        for ii in 0..MR {
+            if ii >= height {
+                panel.iter_mut().skip(ii).step_by(MR).for_each(|d| *d = 0.0);
+                continue;
+            }
+            let row = (i + ii) * a.rs + p0 * a.cs;
+            for (p, d) in panel.iter_mut().skip(ii).step_by(MR).enumerate() {
+                *d = a.data[row + p * a.cs];
+            }
+        }
+    }
+}

@@ -1,0 +1,224 @@
+//! Pooling over 1-, 2- and 3-D windows (handled as 3-D, missing leading axes of size 1):
+//! max (with argmax indices), average (with or without the padding in the count) and Lp,
+//! plus the global average and max over whole planes.
+use crate::conv::tap_range;
+use crate::gemm::math::powf;
+use crate::simd::load;
+use core::arch::wasm32::*;
+
+/// Every size of one pooling, spatial axes as (depth, height, width).
+#[derive(Clone, Copy, Debug)]
+pub struct PoolGeom {
+    /// Batch × channels: planes pooled independently.
+    pub planes: usize,
+    pub input: [usize; 3],
+    pub output: [usize; 3],
+    pub kernel: [usize; 3],
+    pub strides: [usize; 3],
+    pub dilations: [usize; 3],
+    /// Padding before each axis.
+    pub pads: [usize; 3],
+    /// Padding after each axis (it bounds which padded taps an average counts).
+    pub pads_end: [usize; 3],
+}
+
+impl PoolGeom {
+    /// Input elements per plane.
+    pub fn input_size(&self) -> usize {
+        self.input.iter().product()
+    }
+
+    /// Output elements per plane.
+    pub fn output_size(&self) -> usize {
+        self.output.iter().product()
+    }
+}
+
+/// The taps of one output's window: per axis, the range of kernel taps inside the input
+/// and the input coordinate of tap 0.
+struct Window {
+    taps: [(usize, usize); 3],
+    origin: [isize; 3],
+}
+
+impl Window {
+    /// Calls `f` with the input coordinates of every tap inside the input, row-major.
+    #[inline(always)]
+    fn each(&self, g: &PoolGeom, mut f: impl FnMut([usize; 3])) {
+        let at = |a: usize, t: usize| (self.origin[a] + (t * g.dilations[a]) as isize) as usize;
+        for tz in self.taps[0].0..self.taps[0].1 {
+            for ty in self.taps[1].0..self.taps[1].1 {
+                for tx in self.taps[2].0..self.taps[2].1 {
+                    f([at(0, tz), at(1, ty), at(2, tx)]);
+                }
+            }
+        }
+    }
+
+    /// Taps inside the input.
+    fn inside(&self) -> usize {
+        self.taps.iter().map(|(lo, hi)| hi - lo).product()
+    }
+
+    /// Taps inside the input or its explicit padding.
+    fn inside_padded(&self, g: &PoolGeom) -> usize {
+        (0..3)
+            .map(|a| {
+                let bound = g.input[a] + g.pads[a] + g.pads_end[a];
+                let (lo, hi) = tap_range(
+                    g.kernel[a],
+                    g.dilations[a],
+                    self.origin[a] + g.pads[a] as isize,
+                    bound,
+                );
+                hi - lo
+            })
+            .product()
+    }
+}
+
+/// Calls `f(output index in plane, window)` for every output of a plane, in order.
+#[inline(always)]
+fn windows(g: &PoolGeom, mut f: impl FnMut(usize, &Window)) {
+    let origin = |a: usize, o: usize| (o * g.strides[a]) as isize - g.pads[a] as isize;
+    let axis = |a: usize, o: usize| tap_range(g.kernel[a], g.dilations[a], origin(a, o), g.input[a]);
+    let [od, oh, ow] = g.output;
+    for oz in 0..od {
+        for oy in 0..oh {
+            for ox in 0..ow {
+                let w = Window {
+                    taps: [axis(0, oz), axis(1, oy), axis(2, ox)],
+                    origin: [origin(0, oz), origin(1, oy), origin(2, ox)],
+                };
+                f((oz * oh + oy) * ow + ox, &w);
+            }
+        }
+    }
+}
+
+/// An element max pooling compares.
+pub trait MaxElem: Copy + PartialOrd {
+    /// The output of a window with no tap inside the input.
+    const LOWEST: Self;
+}
+
+impl MaxElem for f32 {
+    const LOWEST: Self = f32::MIN;
+}
+impl MaxElem for f64 {
+    const LOWEST: Self = f64::MIN;
+}
+impl MaxElem for i8 {
+    const LOWEST: Self = i8::MIN;
+}
+impl MaxElem for u8 {
+    const LOWEST: Self = u8::MIN;
+}
+
+/// Max pooling; `indices` (when given) receives each max's flat index in the whole input,
+/// row-major, or with the spatial axes column-major when `column_major` (storage_order 1).
+/// The first of equal maxima wins.
+pub fn max_pool<T: MaxElem>(
+    g: &PoolGeom,
+    x: &[T],
+    y: &mut [T],
+    mut indices: Option<&mut [i64]>,
+    column_major: bool,
+) {
+    let (in_size, out_size) = (g.input_size(), g.output_size());
+    let [id, ih, iw] = g.input;
+    let flat = |c: [usize; 3]| {
+        if column_major {
+            c[0] + c[1] * id + c[2] * id * ih
+        } else {
+            (c[0] * ih + c[1]) * iw + c[2]
+        }
+    };
+    for p in 0..g.planes {
+        let xp = &x[p * in_size..(p + 1) * in_size];
+        windows(g, |o, w| {
+            let mut best: Option<(T, [usize; 3])> = None;
+            w.each(g, |c| {
+                let v = xp[(c[0] * ih + c[1]) * iw + c[2]];
+                if best.is_none_or(|(b, _)| v > b) {
+                    best = Some((v, c));
+                }
+            });
+            y[p * out_size + o] = best.map_or(T::LOWEST, |(v, _)| v);
+            if let Some(ix) = indices.as_deref_mut() {
+                ix[p * out_size + o] = best.map_or(-1, |(_, c)| (p * in_size + flat(c)) as i64);
+            }
+        });
+    }
+}
+
+/// Average pooling: each window's sum over its taps inside the input, divided by that
+/// count, or by the count including explicit padding when `count_include_pad`.
+pub fn avg_pool(g: &PoolGeom, x: &[f32], y: &mut [f32], count_include_pad: bool) {
+    let (in_size, out_size) = (g.input_size(), g.output_size());
+    let [_, ih, iw] = g.input;
+    for p in 0..g.planes {
+        let xp = &x[p * in_size..(p + 1) * in_size];
+        windows(g, |o, w| {
+            let mut sum = 0.0;
+            w.each(g, |c| sum += xp[(c[0] * ih + c[1]) * iw + c[2]]);
+            let count = if count_include_pad {
+                w.inside_padded(g)
+            } else {
+                w.inside()
+            };
+            y[p * out_size + o] = sum / count as f32;
+        });
+    }
+}
+
+/// Lp pooling: (Σ |x|^p)^(1/p) over each window's taps inside the input.
+pub fn lp_pool(g: &PoolGeom, x: &[f32], y: &mut [f32], p: f32) {
+    let (in_size, out_size) = (g.input_size(), g.output_size());
+    let [_, ih, iw] = g.input;
+    for plane in 0..g.planes {
+        let xp = &x[plane * in_size..(plane + 1) * in_size];
+        windows(g, |o, w| {
+            let mut sum = 0.0;
+            w.each(g, |c| {
+                sum += powf(xp[(c[0] * ih + c[1]) * iw + c[2]].abs(), p)
+            });
+            y[plane * out_size + o] = powf(sum, 1.0 / p);
+        });
+    }
+}
+
+/// Mean of each `size`-element plane of `x` into `y`.
+pub fn global_avg(x: &[f32], y: &mut [f32], size: usize) {
+    for (xp, out) in x.chunks_exact(size).zip(y.iter_mut()) {
+        *out = sum(xp) / size as f32;
+    }
+}
+
+/// Max of each `size`-element plane of `x` into `y`.
+pub fn global_max<T: MaxElem>(x: &[T], y: &mut [T], size: usize) {
+    for (xp, out) in x.chunks_exact(size).zip(y.iter_mut()) {
+        *out = xp
+            .iter()
+            .copied()
+            .fold(xp[0], |m, v| if v > m { v } else { m });
+    }
+}
+
+/// Σ x with four vector accumulators.
+pub fn sum(x: &[f32]) -> f32 {
+    let mut acc = [f32x4_splat(0.0); 4];
+    let blocks = x.chunks_exact(16);
+    let tail: f32 = blocks.remainder().iter().sum();
+    for b in blocks {
+        for (q, a) in acc.iter_mut().enumerate() {
+            *a = f32x4_add(*a, load(b, 4 * q));
+        }
+    }
+    let v = f32x4_add(f32x4_add(acc[0], acc[1]), f32x4_add(acc[2], acc[3]));
+    f32x4_extract_lane::<0>(v)
+        + f32x4_extract_lane::<1>(v)
+        + f32x4_extract_lane::<2>(v)
+        + f32x4_extract_lane::<3>(v)
+        + tail
+}

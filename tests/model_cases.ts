@@ -1,0 +1,74 @@
+/**
+ * The developer-set real models: where the fetched .onnx files live, and ONNX Runtime's
+ * reference inputs and outputs for each (copied into tests/data/models/).
+ * @module
+ */
+import { type DType, typedAlloc } from "../graph/dtype.ts";
+import { Tensor } from "../graph/tensor.ts";
+
+/** The eight models, in the order reports list them. */
+export const MODEL_NAMES = [
+  "silero_vad_v5",
+  "silero_vad_op18_ifless",
+  "ppocr_v4_det",
+  "ppocr_v4_rec",
+  "ppocr_v2_cls",
+  "oww_melspectrogram",
+  "oww_embedding",
+  "oww_hey_jarvis",
+] as const;
+
+/** One model's name. */
+export type ModelName = typeof MODEL_NAMES[number];
+
+/** The folder holding fetched models. */
+export function modelDir(): string {
+  return Deno.env.get("MESHRT_MODELS") ?? `${Deno.env.get("HOME")}/.cache/meshrt/models`;
+}
+
+/** Path of a fetched model. */
+export function modelPath(name: ModelName): string {
+  return `${modelDir()}/${name}.onnx`;
+}
+
+/** An expected output and the slack the matching rule allows it. */
+export interface ExpectedOutput {
+  name: string;
+  tensor: Tensor;
+  /** max(1e-4 · max|ref|, 10 × ONNX Runtime's own optimized-vs-unoptimized difference). */
+  tolerance: number;
+}
+
+/** A model's reference case. */
+export interface ModelCase {
+  inputs: Record<string, Tensor>;
+  outputs: ExpectedOutput[];
+}
+
+interface CaseTensor {
+  name: string;
+  dtype: DType;
+  shape: number[];
+  file: string;
+}
+
+/** Reads `tests/data/models/<name>/`. */
+export function loadModelCase(name: ModelName): ModelCase {
+  const dir = new URL(`./data/models/${name}/`, import.meta.url);
+  const json = JSON.parse(Deno.readTextFileSync(new URL("case.json", dir)));
+  const read = (t: CaseTensor) => {
+    const count = t.shape.reduce((a, b) => a * b, 1);
+    const data = typedAlloc(t.dtype, count);
+    new Uint8Array(data.buffer).set(Deno.readFileSync(new URL(t.file, dir)));
+    return new Tensor(t.dtype, data, t.shape);
+  };
+  const inputs: Record<string, Tensor> = {};
+  for (const t of json.inputs as CaseTensor[]) inputs[t.name] = read(t);
+  const outputs = (json.outputs as CaseTensor[]).map((t, i): ExpectedOutput => {
+    const tensor = read(t);
+    const ref = json.opt_vs_disabled.per_output[i];
+    const maxAbs = Math.max(...Array.from(tensor.data as Float32Array, Math.abs));
+    return { name: t.name, tensor, tolerance: Math.max(1e-4 * maxAbs, 10 * ref.max_abs) };
+  });
+  return { inputs, outputs };
+}
