@@ -8,7 +8,7 @@ import { ShapeError } from "../errors.ts";
 import type { Node } from "../ir.ts";
 import { attrInt, attrString } from "./_attrs.ts";
 import { broadcastTypes } from "./_common.ts";
-import { FLOATS, inputType, NUMERIC, sameType } from "./_elementwise_types.ts";
+import { FLOATS, inputType, NUMERIC, sameType, SIGNED, UNSIGNED } from "./_elementwise_types.ts";
 import { defineOp, noParams, type OpSchema } from "./schema.ts";
 
 /** Mod's remainder: C's fmod (the dividend's sign) or else Python's (the divisor's). */
@@ -42,7 +42,7 @@ const Mod = broadcastOp("Mod", NUMERIC, (node): ModParams => ({
   fmod: attrInt(node, "fmod", 0) !== 0,
 }));
 
-const BitShift = broadcastOp("BitShift", ["uint8", "uint16", "uint32", "uint64"], (node) => {
+const BitShift = broadcastOp("BitShift", [...UNSIGNED, ...SIGNED], (node) => {
   const direction = attrString(node, "direction");
   if (direction !== "LEFT" && direction !== "RIGHT") {
     throw new ShapeError(

@@ -48,10 +48,11 @@ impl Shape {
     pub fn scratch_len(&self) -> usize {
         let kc = self.k.clamp(1, KC);
         let mp = self.m.next_multiple_of(MR);
+        let blocked = kc * (mp.min(MC) + self.n.next_multiple_of(NR).min(NC));
         if self.m <= NARROW_M {
-            kc * (mp + NR)
+            blocked.max(kc * (mp + NR))
         } else {
-            kc * (mp.min(MC) + self.n.next_multiple_of(NR).min(NC))
+            blocked
         }
     }
 }
@@ -86,8 +87,7 @@ fn narrow(s: Shape, a: &Mat, b: &impl PackB, (pc, kc): (usize, usize), c: &mut O
     for j in (0..s.n).step_by(NR) {
         let cols = NR.min(s.n - j);
         match b.in_place(pc, kc, j).filter(|_| cols == NR) {
-            Some(InPlace::Strided { data, rs }) => rows(pa, &Strided { data, rs }, kc, (0, s.m), j, cols, c, pass, epi),
-            Some(InPlace::Offsets { data, offsets }) => rows(pa, &Offsets { data, offsets }, kc, (0, s.m), j, cols, c, pass, epi),
+            Some(panel) => rows(pa, &panel, kc, (0, s.m), j, cols, c, pass, epi),
             None => {
                 b.pack(pc, kc, j, cols, pb);
                 rows(pa, &Packed(pb), kc, (0, s.m), j, cols, c, pass, epi);

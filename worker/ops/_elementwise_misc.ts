@@ -36,10 +36,12 @@ function clip(args: KernelArgs<ClipParams>): void {
   );
 }
 
-function dropout({ inputs: [x, , training], outputs: [y, mask], kernels }: KernelArgs): void {
-  if (training?.numbers(kernels.memory)[0]) {
+/** Dropout at inference, or in training with ratio 0: both copy the data and keep all. */
+function dropout({ inputs: [x, ratio, training], outputs: [y, mask], kernels }: KernelArgs): void {
+  const dropping = (ratio?.numbers(kernels.memory)[0] ?? 0.5) !== 0;
+  if (training?.numbers(kernels.memory)[0] && dropping) {
     throw new RangeError(
-      `Cannot run Dropout: input "training_mode" is true, and meshrt only runs inference`,
+      `Cannot run Dropout: input "training_mode" is true with a non-zero ratio, and meshrt only runs inference`,
     );
   }
   callCast(kernels, x!.dtype, x!.dtype, x!, y);

@@ -99,6 +99,10 @@ impl Im2col<'_> {
 }
 
 impl PackB for Im2col<'_> {
+    fn reads_in_place(&self) -> bool {
+        self.g.strides[2] == 1
+    }
+
     /// Panels of NR pixels in one output row whose every tap lies inside the image, at
     /// stride 1 along x, are NR contiguous inputs per row: read through the tap table.
     fn in_place(&self, p0: usize, kc: usize, j: usize) -> Option<InPlace<'_>> {
@@ -119,7 +123,7 @@ impl PackB for Im2col<'_> {
             first[a] = o as usize;
         }
         let base = (first[0] * g.input[1] + first[1]) * g.input[2] + first[2];
-        Some(InPlace::Offsets { data: &self.x[base..], offsets: &self.taps[p0..p0 + kc] })
+        Some(InPlace { data: &self.x[base..], offsets: &self.taps[p0..p0 + kc] })
     }
 
     fn pack(&self, p0: usize, kc: usize, j0: usize, nc: usize, out: &mut [f32]) {
