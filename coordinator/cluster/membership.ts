@@ -36,7 +36,7 @@ export class Membership {
   readonly #sub: BusSubscription;
   readonly #timer: ReturnType<typeof setInterval>;
 
-  constructor(bus: Bus, subjects: Subjects, readonly ttlMs = 2000) {
+  constructor(bus: Bus, subjects: Subjects, readonly ttlMs = 5000) {
     this.#sub = bus.subscribe(subjects.heartbeat, (msg) => this.#beat(msg.data));
     this.#timer = setInterval(() => this.#sweep(), Math.max(50, ttlMs / 4));
   }

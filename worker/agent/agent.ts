@@ -185,13 +185,16 @@ export class WorkerAgent {
           ms: performance.now() - start,
         }),
       );
-      const next = stage.spec.nextSubject || frame.replyTo;
-      await sendFrame(this.bus, next, toBinary(TensorFrameSchema, frame));
     } catch (e) {
       await this.#fail(frame, stage.spec.index, e as Error);
+      return;
     } finally {
       this.#inFlight--;
     }
+    const next = stage.spec.nextSubject || frame.replyTo;
+    // A frame that cannot be forwarded (the next stage is being re-placed) is dropped: the
+    // coordinator resubmits every request that does not come back in time.
+    await sendFrame(this.bus, next, toBinary(TensorFrameSchema, frame)).catch(() => {});
   }
 
   async #fail(frame: TensorFrame, index: number, e: Error): Promise<void> {
