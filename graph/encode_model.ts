@@ -34,9 +34,16 @@ const IR_INITIALIZERS_APART = 4;
  * ```ts
  * import assert from "node:assert/strict";
  * import { decodeModel } from "./decode_model.ts";
- * const model = decodeModel(Deno.readFileSync("tests/data/relu.onnx"));
- * const again = decodeModel(encodeModel(model));
- * assert.deepEqual(again.graph.nodes.map((n) => n.opType), ["Relu"]);
+ * const relu = { name: "r", opType: "Relu", domain: "", inputs: ["x"], outputs: ["y"], attributes: new Map() };
+ * const model = {
+ *   irVersion: 8, opsets: new Map([["", 17]]), producerName: "", producerVersion: "", metadata: new Map(),
+ *   graph: {
+ *     name: "g", nodes: [relu], initializers: new Map(), valueInfo: new Map(),
+ *     inputs: [{ name: "x", dtype: "float32" as const, dims: ["N"] }],
+ *     outputs: [{ name: "y", dtype: "float32" as const, dims: ["N"] }],
+ *   },
+ * };
+ * assert.deepEqual(decodeModel(encodeModel(model)), model);
  * ```
  */
 export function encodeModel(model: Model): Uint8Array {

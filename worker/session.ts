@@ -3,7 +3,10 @@
  * bytes, run with named feeds, get named tensors back.
  * @module
  */
-import { decodeModel } from "../graph/decode_model.ts";
+import { encodeModel } from "../graph/encode_model.ts";
+import { OPTIMIZATION_LEVELS, type OptimizationLevel } from "../graph/optimize/levels.ts";
+import type { OptimizationReport } from "../graph/optimize/optimize_model.ts";
+import { prepareModel } from "./prepare_model.ts";
 import type { Model, ValueInfo } from "../graph/ir.ts";
 import { inferShapes } from "../graph/infer_shapes.ts";
 import { Tensor } from "../graph/tensor.ts";
@@ -16,13 +19,16 @@ import { Scope } from "./engine/scope.ts";
 import { InputError, SessionReleasedError } from "./errors.ts";
 
 /** Graph optimization levels, named as ONNX Runtime names them. */
-export type GraphOptimizationLevel = "disabled" | "basic" | "extended" | "all";
+export type GraphOptimizationLevel = OptimizationLevel;
 
 /** Options of {@linkcode InferenceSession.create}. */
 export interface SessionOptions {
   /** Backends in order of preference; "wasm" (alias "cpu") is the default. */
   executionProviders?: string[];
+  /** "all" by default, as in ONNX Runtime. */
   graphOptimizationLevel?: GraphOptimizationLevel;
+  /** Where to write the optimized model as ONNX. */
+  optimizedModelFilePath?: string;
   /** External data files by the relative path the model names them with. */
   externalData?: { path: string; data: Uint8Array }[];
   /** Record per-node times; read them with {@linkcode InferenceSession.profile}. */
@@ -30,7 +36,7 @@ export interface SessionOptions {
 }
 
 const PROVIDERS = new Set(["wasm", "cpu"]);
-const LEVELS = new Set(["disabled", "basic", "extended", "all"]);
+const LEVELS = new Set<string>(OPTIMIZATION_LEVELS);
 
 /**
  * A loaded model, ready to run.
@@ -55,6 +61,8 @@ export class InferenceSession {
     readonly outputs: readonly ValueInfo[],
     executor: Executor,
     readonly plan: GraphPlan,
+    /** What the optimizer did: level, node counts before and after, rewrites per rule. */
+    readonly optimization: OptimizationReport,
   ) {
     this.inputNames = inputs.map((i) => i.name);
     this.outputNames = outputs.map((o) => o.name);
@@ -80,10 +88,14 @@ export class InferenceSession {
       : new Uint8Array(model);
     const files = new Map(options.externalData?.map((f) => [f.path, f.data]));
     const dir = typeof model === "string" ? model.replace(/[^/]*$/, "") : undefined;
-    const decoded = decodeModel(bytes, {
+    const { model: decoded, report } = await prepareModel(bytes, {
+      level: options.graphOptimizationLevel,
       externalData: (location) =>
         files.get(location) ?? (dir ? readSibling(dir, location) : undefined),
     });
+    if (options.optimizedModelFilePath) {
+      await Deno.writeFile(options.optimizedModelFilePath, encodeModel(decoded));
+    }
     const opset = decoded.opsets.get("") ?? 1;
     const types = inferShapes(decoded.graph, opset);
     const kernels = await loadKernels();
@@ -94,7 +106,14 @@ export class InferenceSession {
       ...(o.dims ? {} : types.get(o.name)),
       name: o.name,
     }));
-    const session = new InferenceSession(decoded, decoded.graph.inputs, outputs, executor, plan);
+    const session = new InferenceSession(
+      decoded,
+      decoded.graph.inputs,
+      outputs,
+      executor,
+      plan,
+      report,
+    );
     if (options.enableProfiling) executor.profile = [];
     for (const host of decoded.graph.initializers.values()) executor.constant(host);
     return session;

@@ -45,6 +45,8 @@ export class DeployedModel {
   readonly stats: StageStats[] = [];
   /** Serializes re-plans. */
   replanning: Promise<void> = Promise.resolve();
+  /** Placed with guessed sizes for symbolic dims: re-placed with the first request's. */
+  #guessedDims: boolean;
 
   constructor(
     readonly name: string,
@@ -52,10 +54,19 @@ export class DeployedModel {
     readonly model: Model,
     readonly pipeline: Pipeline,
     readonly options: PlacementOptions,
-  ) {}
+    readonly replan: () => Promise<void>,
+  ) {
+    this.#guessedDims = !options.dims &&
+      model.graph.inputs.some((i) => i.dims?.some((d) => typeof d === "string"));
+  }
 
   /** Runs one request through the stages. */
   async run(feeds: Record<string, Tensor>, deadlineMs?: number): Promise<Record<string, Tensor>> {
+    if (this.#guessedDims) {
+      this.#guessedDims = false;
+      this.options.dims = symbolValues(this.model, feeds);
+      await this.replan();
+    }
     const { outputs, timings } = await this.pipeline.run(feeds, deadlineMs);
     for (const t of timings) {
       const s = (this.stats[t.stage] ??= { count: 0, totalMs: 0 });
@@ -70,6 +81,18 @@ export class DeployedModel {
     const s = this.stats[index];
     return s && s.count ? s.totalMs / s.count : 0;
   }
+}
+
+/** Sizes of the model's symbolic input dims in a request, e.g. { N: 1, H: 640 }. */
+function symbolValues(model: Model, feeds: Record<string, Tensor>): Record<string, number> {
+  const dims: Record<string, number> = {};
+  for (const input of model.graph.inputs) {
+    input.dims?.forEach((d, i) => {
+      const given = feeds[input.name]?.dims[i];
+      if (typeof d === "string" && given !== undefined) dims[d] = given;
+    });
+  }
+  return dims;
 }
 
 /**
@@ -93,7 +116,7 @@ export class Cluster {
   ) {
     this.membership = new Membership(bus, subjects, options.heartbeatTtlMs);
     this.membership.onChange(() => {
-      for (const m of this.#models.values()) this.#replan(m);
+      for (const m of this.#models.values()) void this.#replan(m);
     });
   }
 
@@ -116,10 +139,14 @@ export class Cluster {
     const key = `${name}/${version}`;
     if (this.#models.has(key)) await this.unload(name, version);
     const pipeline = new Pipeline(this.bus, "", { stallMs: this.options.stallMs });
-    const deployed = new DeployedModel(name, version, model, pipeline, {
-      ...this.options,
-      ...options,
-    });
+    const deployed: DeployedModel = new DeployedModel(
+      name,
+      version,
+      model,
+      pipeline,
+      { ...this.options, ...options },
+      () => this.#replan(deployed),
+    );
     await this.#deploy(deployed);
     this.#models.set(key, deployed);
     return deployed;
@@ -140,10 +167,11 @@ export class Cluster {
     this.membership.close();
   }
 
-  #replan(m: DeployedModel): void {
+  #replan(m: DeployedModel): Promise<void> {
     m.replanning = m.replanning.then(() => this.#deploy(m)).catch(() => {
       // No placement now (too few workers): the next join re-plans again; requests wait.
     });
+    return m.replanning;
   }
 
   async #deploy(m: DeployedModel): Promise<void> {

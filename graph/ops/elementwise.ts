@@ -8,7 +8,8 @@ import { MISC_OPS } from "./_elementwise_misc.ts";
 import { UNARY_OPS } from "./_elementwise_unary.ts";
 import type { OpSchema } from "./schema.ts";
 
-export type { BitShiftParams, ModParams } from "./_elementwise_binary.ts";
+export { legacyDims } from "./_elementwise_binary.ts";
+export type { BitShiftParams, BroadcastParams, ModParams } from "./_elementwise_binary.ts";
 export type { CastParams, ClipParams, DropoutParams } from "./_elementwise_misc.ts";
 export type { GeluParams, IsInfParams, UnaryParams } from "./_elementwise_unary.ts";
 

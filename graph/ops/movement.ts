@@ -6,6 +6,8 @@
 import type { OpSchema } from "./schema.ts";
 import { SHAPE_OPS } from "./movement_shape.ts";
 import { LAYOUT_OPS } from "./movement_layout.ts";
+import { BLOCK_OPS } from "./movement_blocks.ts";
+import { PAD_OPS } from "./movement_pad.ts";
 import { INDEX_OPS } from "./movement_index.ts";
 import { RESIZE_OPS } from "./movement_resize.ts";
 
@@ -13,6 +15,8 @@ import { RESIZE_OPS } from "./movement_resize.ts";
 export const MOVEMENT_OPS: readonly OpSchema<unknown>[] = [
   ...SHAPE_OPS,
   ...LAYOUT_OPS,
+  ...BLOCK_OPS,
+  ...PAD_OPS,
   ...INDEX_OPS,
   ...RESIZE_OPS,
 ];

@@ -8,7 +8,8 @@ import type { DType } from "../dtype.ts";
 import type { Dim, Node } from "../ir.ts";
 import { float16ToFloat32 } from "../float16.ts";
 import { normalizeAxis, unknownDim } from "./_dims.ts";
-import type { InputInfo } from "./schema.ts";
+import { required } from "./_common.ts";
+import type { InputInfo, RuleContext } from "./schema.ts";
 
 /** Where a rule runs: a shape rule's context or a kernel's arguments, both name the node. */
 export interface Site {
@@ -83,4 +84,13 @@ export function unknownDims(n: number): Dim[] {
 export function lengthOf(input: InputInfo | undefined): number | undefined {
   const d = input?.dims?.[0];
   return input?.dims?.length === 1 && typeof d === "number" ? d : undefined;
+}
+
+/** Input 0's type and dims (undefined dims when its rank is unknown). */
+export function firstInput(
+  inputs: readonly (InputInfo | undefined)[],
+  ctx: RuleContext<unknown>,
+): { dtype: DType; dims?: Dim[] } {
+  const x = required(inputs, 0, ctx);
+  return { dtype: x.dtype, dims: x.dims };
 }

@@ -10,7 +10,7 @@ import { defineOp, type InputInfo, type OpSchema, type RuleContext } from "./sch
 import { fail, resolveAxis } from "./movement_axes.ts";
 
 /** Scatter reductions, numbered as the kernels number them. */
-export const REDUCTIONS = ["none", "add", "mul", "max", "min"] as const;
+const REDUCTIONS = ["none", "add", "mul", "max", "min"] as const;
 
 /** Data and indices of an index op, the indices checked to be int32 or int64. */
 function dataAndIndices(inputs: readonly (InputInfo | undefined)[], ctx: RuleContext<unknown>) {
@@ -19,6 +19,24 @@ function dataAndIndices(inputs: readonly (InputInfo | undefined)[], ctx: RuleCon
     fail(ctx, `indices are ${idx.dtype}, expected int32 or int64`);
   }
   return { data, idx };
+}
+
+/**
+ * Checks that `dims` match `expected` where both are known: the kernels read as many
+ * elements as `expected` counts.
+ * @throws {ShapeError} on a known mismatch
+ */
+function sameDims(
+  ctx: RuleContext<unknown>,
+  what: string,
+  dims: readonly Dim[],
+  expected: readonly Dim[],
+): void {
+  const clash = (d: Dim, i: number) =>
+    typeof d === "number" && typeof expected[i] === "number" && d !== expected[i];
+  if (dims.length !== expected.length || dims.some(clash)) {
+    fail(ctx, `${what} have shape [${dims}], expected [${expected}]`);
+  }
 }
 
 const Gather = defineOp({
@@ -59,7 +77,7 @@ const GatherElements = defineOp({
  * The tuple length of GatherND/ScatterND indices, checked against the data rank.
  * @throws {ShapeError} when the tuples cannot index the data
  */
-export function tupleLength(
+function tupleLength(
   ctx: { node: Node },
   data: readonly Dim[],
   idx: readonly Dim[],
@@ -84,6 +102,8 @@ const GatherND = defineOp({
       return [{ dtype: data.dtype }];
     }
     const k = tupleLength(ctx, data.dims, idx.dims, ctx.params);
+    const b = ctx.params;
+    sameDims(ctx, "batch dims of indices", idx.dims.slice(0, b), data.dims.slice(0, b));
     return [{
       dtype: data.dtype,
       dims: [...idx.dims.slice(0, -1), ...data.dims.slice(ctx.params + k)],
@@ -108,6 +128,7 @@ function scatterElements(opType: string): OpSchema<{ axis: number; reduction: nu
       const upd = required(inputs, 2, ctx);
       if (data.dims && idx.dims) elementsAxis(ctx, data.dims, idx.dims);
       if (upd.dtype !== data.dtype) fail(ctx, `updates are ${upd.dtype}, data ${data.dtype}`);
+      if (idx.dims && upd.dims) sameDims(ctx, "updates", upd.dims, idx.dims);
       return [{ dtype: data.dtype, dims: data.dims }];
     },
   });
@@ -121,7 +142,9 @@ const ScatterND = defineOp({
     const upd = required(inputs, 2, ctx);
     if (upd.dtype !== data.dtype) fail(ctx, `updates are ${upd.dtype}, data ${data.dtype}`);
     if (data.dims && idx.dims && typeof idx.dims.at(-1) === "number") {
-      tupleLength(ctx, data.dims, idx.dims, 0);
+      const k = tupleLength(ctx, data.dims, idx.dims, 0);
+      const expected = [...idx.dims.slice(0, -1), ...data.dims.slice(k)];
+      if (upd.dims) sameDims(ctx, "updates", upd.dims, expected);
     }
     return [{ dtype: data.dtype, dims: data.dims }];
   },

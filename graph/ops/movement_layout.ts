@@ -1,16 +1,17 @@
 /**
- * Movement ops that copy elements to new places: Transpose, Concat, Split, Slice, Tile,
- * Pad, DepthToSpace, SpaceToDepth, Trilu. The plans their kernels also need (slice
- * starts, split sizes, pads) are exported so both sides compute them one way.
+ * Movement ops that permute, cut and join: Transpose, Slice, Split, Concat. Their plans
+ * (permutation, slice starts and steps, split sizes) are exported so kernels and
+ * optimizer passes compute them the same way.
  * @module
  */
-import type { Dim, Node, TensorType } from "../ir.ts";
-import { attrFloat, attrInt, attrInts, attrString } from "./_attrs.ts";
-import { mapDim, mulDim, unknownDim } from "./_dims.ts";
+import type { Dim, TensorType } from "../ir.ts";
+import { attrInt, attrInts } from "./_attrs.ts";
+import { unknownDim } from "./_dims.ts";
 import { required } from "./_common.ts";
-import { defineOp, type InputInfo, noParams, type OpSchema, type RuleContext } from "./schema.ts";
+import { defineOp, type OpSchema } from "./schema.ts";
 import {
   fail,
+  firstInput,
   inputValues,
   resolveAxes,
   resolveAxis,
@@ -18,15 +19,6 @@ import {
   unknownDims,
   type Values,
 } from "./movement_axes.ts";
-
-/** A run of int64 values large enough to mean "to the end" in Slice. */
-const TO_END = 2 ** 31 - 1;
-
-/** Input 0's dims, or undefined dims with input 0's type when its rank is unknown. */
-function dimsOf(inputs: readonly (InputInfo | undefined)[], site: RuleContext<unknown>) {
-  const x = required(inputs, 0, site);
-  return { dtype: x.dtype, dims: x.dims };
-}
 
 /**
  * Transpose's permutation: `perm`, or the reversed axes.
@@ -48,11 +40,14 @@ const Transpose = defineOp({
   opType: "Transpose",
   prepare: (node) => attrInts(node, "perm"),
   infer: (inputs, ctx) => {
-    const { dtype, dims } = dimsOf(inputs, ctx);
+    const { dtype, dims } = firstInput(inputs, ctx);
     if (!dims) return [{ dtype }];
     return [{ dtype, dims: transposePerm(ctx, ctx.params, dims.length).map((p) => dims[p]) }];
   },
 });
+
+/** A run of int64 values large enough to mean "to the end" in Slice. */
+const TO_END = 2 ** 31 - 1;
 
 /** The one dim several inputs agree on, preferring a known size. */
 function agree(site: Site, dims: readonly Dim[], axis: number): Dim {
@@ -79,6 +74,7 @@ const Concat = defineOp({
   },
 });
 
+/** The concatenated length of `dims`; inputs of length 0 leave the others as they are. */
 function sumDims(dims: readonly Dim[]): Dim {
   const known = dims.filter((d) => d !== 0);
   if (known.length === 1) return known[0];
@@ -135,7 +131,7 @@ const Split = defineOp({
     numOutputs: attrInt(node, "num_outputs"),
   }),
   infer: (inputs, ctx) => {
-    const { dtype, dims } = dimsOf(inputs, ctx);
+    const { dtype, dims } = firstInput(inputs, ctx);
     const count = ctx.node.outputs.length;
     if (!dims) return ctx.node.outputs.map((): TensorType => ({ dtype }));
     const axis = resolveAxis(ctx, ctx.params.axis, dims.length);
@@ -213,163 +209,12 @@ const Slice = defineOp({
       }
       : undefined,
   infer: (inputs, ctx) => {
-    const { dtype, dims } = dimsOf(inputs, ctx);
+    const { dtype, dims } = firstInput(inputs, ctx);
     if (!dims) return [{ dtype }];
     const plan = slicePlan(ctx, ctx.params, dims, inputValues(inputs));
     return [{ dtype, dims: plan?.dims ?? unknownDims(dims.length) }];
   },
 });
 
-const Tile = defineOp({
-  opType: "Tile",
-  prepare: noParams,
-  infer: (inputs, ctx) => {
-    const { dtype, dims } = dimsOf(inputs, ctx);
-    const repeats = inputValues(inputs)(1);
-    if (!dims) return [{ dtype }];
-    if (!repeats) return [{ dtype, dims: unknownDims(dims.length) }];
-    if (repeats.length !== dims.length || repeats.some((r) => r < 0)) {
-      fail(ctx, `repeats [${repeats}] do not fit rank ${dims.length}`);
-    }
-    return [{ dtype, dims: dims.map((d, i) => mulDim(d, repeats[i])) }];
-  },
-});
-
-/** Pad's modes, numbered as the kernels number them. */
-export const PAD_MODES = ["constant", "reflect", "edge", "wrap"] as const;
-
-/** Pad's attributes. */
-export interface PadParams {
-  mode: number;
-  /** The `pads` attribute (opset < 11). */
-  pads?: number[];
-  /** The `value` attribute (opset < 11). */
-  value: number;
-}
-
-/** Pads before and after every axis. */
-export interface PadPlan {
-  begins: number[];
-  ends: number[];
-}
-
-/**
- * Pad's per-axis pads from the attribute or inputs 1 (pads) and 3 (axes); undefined when
- * unknown.
- * @throws {ShapeError} when pads and axes do not fit the rank
- */
-export function padPlan(
-  site: Site,
-  params: PadParams,
-  rank: number,
-  values: Values,
-): PadPlan | undefined {
-  const pads = params.pads ?? values(1), axes = values(3);
-  if (!pads || axes === undefined) return undefined;
-  const at = resolveAxes(site, axes ?? Array.from({ length: rank }, (_, i) => i), rank);
-  if (pads.length !== 2 * at.length) fail(site, `pads [${pads}] do not fit ${at.length} axes`);
-  const plan: PadPlan = { begins: Array(rank).fill(0), ends: Array(rank).fill(0) };
-  at.forEach((a, i) => {
-    plan.begins[a] = pads[i];
-    plan.ends[a] = pads[i + at.length];
-  });
-  return plan;
-}
-
-const Pad = defineOp({
-  opType: "Pad",
-  prepare: (node, opset): PadParams => {
-    const name = attrString(node, "mode", "constant");
-    const mode = (PAD_MODES as readonly string[]).indexOf(name);
-    if (mode < 0) fail({ node }, `mode "${name}" is not supported`);
-    const pads = opset < 11 ? attrInts(node, "pads") ?? attrInts(node, "paddings", []) : undefined;
-    return { mode, pads, value: attrFloat(node, "value", 0) };
-  },
-  infer: (inputs, ctx) => {
-    const { dtype, dims } = dimsOf(inputs, ctx);
-    if (!dims) return [{ dtype }];
-    const plan = padPlan(ctx, ctx.params, dims.length, inputValues(inputs));
-    if (!plan) return [{ dtype, dims: unknownDims(dims.length) }];
-    const out = dims.map((d, i) => {
-      const add = plan.begins[i] + plan.ends[i];
-      if (typeof d !== "number") return add === 0 ? d : unknownDim();
-      if (d + add < 0) fail(ctx, `pads crop axis ${i} of size ${d} below 0`);
-      if (d === 0 && add > 0 && ctx.params.mode !== 0) {
-        fail(ctx, `cannot pad empty axis ${i} in this mode`);
-      }
-      return d + add;
-    });
-    return [{ dtype, dims: out }];
-  },
-});
-
-/** DepthToSpace and SpaceToDepth parameters. */
-export interface BlockParams {
-  block: number;
-  /** Channel order: "DCR" (default) or "CRD". */
-  crd: boolean;
-}
-
-function blockParams(node: Node): BlockParams {
-  const block = attrInt(node, "blocksize", 0), mode = attrString(node, "mode", "DCR");
-  if (block < 1) fail({ node }, `blocksize ${block} is invalid`);
-  if (mode !== "DCR" && mode !== "CRD") fail({ node }, `mode "${mode}" is not supported`);
-  return { block, crd: mode === "CRD" };
-}
-
-/** The NCHW input of a block op, checked. */
-function nchw(inputs: readonly (InputInfo | undefined)[], site: RuleContext<unknown>) {
-  const { dtype, dims } = dimsOf(inputs, site);
-  if (dims && dims.length !== 4) fail(site, `input has rank ${dims.length}, expected 4`);
-  return { dtype, dims };
-}
-
-function divisible(site: Site, d: Dim, by: number): Dim {
-  if (typeof d === "number" && d % by !== 0) fail(site, `dim ${d} is not a multiple of ${by}`);
-  return mapDim(d, (n) => n / by);
-}
-
-const DepthToSpace = defineOp({
-  opType: "DepthToSpace",
-  prepare: blockParams,
-  infer: (inputs, ctx) => {
-    const { dtype, dims } = nchw(inputs, ctx);
-    if (!dims) return [{ dtype }];
-    const b = ctx.params.block, [n, c, h, w] = dims;
-    return [{ dtype, dims: [n, divisible(ctx, c, b * b), mulDim(h, b), mulDim(w, b)] }];
-  },
-});
-
-const SpaceToDepth = defineOp({
-  opType: "SpaceToDepth",
-  prepare: blockParams,
-  infer: (inputs, ctx) => {
-    const { dtype, dims } = nchw(inputs, ctx);
-    if (!dims) return [{ dtype }];
-    const b = ctx.params.block, [n, c, h, w] = dims;
-    return [{ dtype, dims: [n, mulDim(c, b * b), divisible(ctx, h, b), divisible(ctx, w, b)] }];
-  },
-});
-
-const Trilu = defineOp({
-  opType: "Trilu",
-  prepare: (node) => attrInt(node, "upper", 1) === 1,
-  infer: (inputs, ctx) => {
-    const { dtype, dims } = dimsOf(inputs, ctx);
-    if (dims && dims.length < 2) fail(ctx, `input has rank ${dims.length}, expected at least 2`);
-    return [{ dtype, dims }];
-  },
-});
-
-/** Schemas of the copying movement ops. */
-export const LAYOUT_OPS: readonly OpSchema<unknown>[] = [
-  Transpose,
-  Concat,
-  Split,
-  Slice,
-  Tile,
-  Pad,
-  DepthToSpace,
-  SpaceToDepth,
-  Trilu,
-];
+/** Schemas of Transpose, Slice, Split and Concat. */
+export const LAYOUT_OPS: readonly OpSchema<unknown>[] = [Transpose, Slice, Split, Concat];

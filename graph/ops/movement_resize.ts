@@ -18,7 +18,7 @@ import {
 } from "./movement_axes.ts";
 
 /** `coordinate_transformation_mode` values, numbered as the kernels number them. */
-export const COORD_MODES = [
+const COORD_MODES = [
   "half_pixel",
   "half_pixel_symmetric",
   "pytorch_half_pixel",
@@ -29,7 +29,7 @@ export const COORD_MODES = [
 ] as const;
 
 /** `nearest_mode` values; "simple" is how opset 10 Resize and Upsample pick. */
-export const NEAREST_MODES = [
+const NEAREST_MODES = [
   "round_prefer_floor",
   "round_prefer_ceil",
   "floor",

@@ -137,8 +137,14 @@ const Unsqueeze = defineOp({
   prepare: (node, opset) => axesParam(node, opset, 13),
   infer: (inputs, ctx) => {
     const x = required(inputs, 0, ctx);
-    const axes = ctx.params.attr ?? inputValues(inputs)(1);
-    if (!axes || !x.dims) return [{ dtype: x.dtype }];
+    const axes = ctx.params.attr ?? inputValues(inputs)(1), n = lengthOf(inputs[1]);
+    if (!x.dims) return [{ dtype: x.dtype }];
+    if (!axes) {
+      return [{
+        dtype: x.dtype,
+        dims: n === undefined ? undefined : unknownDims(x.dims.length + n),
+      }];
+    }
     const rank = x.dims.length + axes.length;
     const at = resolveAxes(ctx, axes, rank);
     const rest = [...x.dims];
@@ -227,9 +233,11 @@ const Range = defineOp({
   opType: "Range",
   prepare: noParams,
   infer: (inputs, ctx) => {
-    const dtype = required(inputs, 0, ctx).dtype;
-    const [start, limit, delta] = [0, 1, 2].map((i) => inputValues(inputs)(i)?.[0]);
-    if (dtype === "bool") fail(ctx, "Range does not take bool");
+    const dtype = required(inputs, 0, ctx).dtype, values = inputValues(inputs);
+    if (dtype === "bool" || [1, 2].some((i) => required(inputs, i, ctx).dtype !== dtype)) {
+      fail(ctx, "start, limit and delta must be numbers of one type");
+    }
+    const [start, limit, delta] = [0, 1, 2].map((i) => values(i)?.[0]);
     if (start === undefined || limit === undefined || delta === undefined) {
       return [{ dtype, dims: [unknownDim()] }];
     }

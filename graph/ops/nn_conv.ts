@@ -15,8 +15,8 @@ import {
   checkRank,
   parseWindow,
   spatialDims,
-  windowAxis,
   type WindowAttrs,
+  windowAxis,
 } from "./nn_window.ts";
 import { defineOp, type InputInfo, type RuleContext } from "./schema.ts";
 
@@ -74,7 +74,11 @@ function kernelOf(p: ConvParams, w: readonly Dim[]): number[] {
  * assert.deepEqual(convWindows(p, [1, 3, 8, 8], [4, 3, 3, 3]).map((a) => a.output), [8, 8]);
  * ```
  */
-export function convWindows(p: ConvParams, x: readonly number[], w: readonly number[]): AxisWindow[] {
+export function convWindows(
+  p: ConvParams,
+  x: readonly number[],
+  w: readonly number[],
+): AxisWindow[] {
   const kernel = kernelOf(p, w);
   return x.slice(2).map((d, i) => windowAxis(p.window, i, x.length - 2, d, kernel[i], false));
 }

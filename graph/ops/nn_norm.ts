@@ -45,7 +45,9 @@ function normInput(
 ): InputInfo {
   const x = required(inputs, 0, ctx);
   expectDType(x, 0, FLOAT_TYPES, ctx);
-  if (x.dims && x.dims.length < rank) fail(ctx, `X has rank ${x.dims.length}, expected ${rank} or more`);
+  if (x.dims && x.dims.length < rank) {
+    fail(ctx, `X has rank ${x.dims.length}, expected ${rank} or more`);
+  }
   return x;
 }
 

@@ -15,8 +15,8 @@ import {
   checkRank,
   parseWindow,
   spatialDims,
-  windowAxis,
   type WindowAttrs,
+  windowAxis,
 } from "./nn_window.ts";
 import { defineOp, type InputInfo, noParams, type OpSchema, type RuleContext } from "./schema.ts";
 
@@ -74,7 +74,11 @@ function poolInput(
   const x = required(inputs, 0, ctx);
   expectDType(x, 0, types, ctx);
   if (x.dims && x.dims.length < 3) {
-    throw new ShapeError(ctx.node.name, ctx.node.opType, `X has rank ${x.dims.length}, expected 3 or more`);
+    throw new ShapeError(
+      ctx.node.name,
+      ctx.node.opType,
+      `X has rank ${x.dims.length}, expected 3 or more`,
+    );
   }
   return x;
 }
@@ -91,7 +95,11 @@ function windowedTypes(
     const spatial = x.dims.length - 2, w = ctx.params.window;
     checkRank(w, spatial, ctx);
     if (w.kernelShape!.length !== spatial) {
-      throw new ShapeError(ctx.node.name, ctx.node.opType, `kernel_shape has ${w.kernelShape!.length} entries, expected ${spatial}`);
+      throw new ShapeError(
+        ctx.node.name,
+        ctx.node.opType,
+        `kernel_shape has ${w.kernelShape!.length} entries, expected ${spatial}`,
+      );
     }
     const axis = (i: number, size: number) =>
       windowAxis(w, i, spatial, size, w.kernelShape![i], ctx.params.ceilMode);
@@ -140,7 +148,10 @@ const LpPool = defineOp({
 });
 
 /** A global pool's output: [N, C, 1, ...]. */
-function globalTypes(inputs: readonly (InputInfo | undefined)[], ctx: RuleContext<unknown>): TensorType[] {
+function globalTypes(
+  inputs: readonly (InputInfo | undefined)[],
+  ctx: RuleContext<unknown>,
+): TensorType[] {
   const x = poolInput(inputs, ctx, FLOAT_TYPES);
   return [{ dtype: x.dtype, dims: x.dims?.map((d, i) => i < 2 ? d : 1) }];
 }

@@ -41,7 +41,8 @@ export function quantLayout(
   blockSize: number,
 ): QuantLayout {
   if (sizeOf(scale) === 1) {
-    return { outer: 1, axis: sizeOf(dims), inner: 1, granularity: "tensor", block: 1 };
+    // One run of every element: the kernels loop over inner runs with a fixed scale.
+    return { outer: 1, axis: 1, inner: sizeOf(dims), granularity: "tensor", block: 1 };
   }
   const a = normalizeAxis(axis, dims.length);
   if (a === undefined) throw new RangeError(`axis ${axis} is out of range for rank ${dims.length}`);

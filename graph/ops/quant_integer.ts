@@ -69,7 +69,9 @@ function checkQLinear(inputs: readonly (InputInfo | undefined)[], ctx: RuleConte
   const x = required(inputs, 0, ctx), w = required(inputs, 3, ctx);
   expectType(x, INT8, "input 0", ctx);
   expectType(w, INT8, "input 3", ctx);
-  for (const i of [1, 4, 6]) expectType(required(inputs, i, ctx), ["float32", "float16"], `input ${i}`, ctx);
+  for (const i of [1, 4, 6]) {
+    expectType(required(inputs, i, ctx), ["float32", "float16"], `input ${i}`, ctx);
+  }
   for (const [i, of] of [[2, x], [5, w]] as const) {
     if (inputs[i]) expectType(inputs[i]!, [of.dtype], `input ${i}`, ctx);
   }
@@ -137,7 +139,9 @@ export function convGeometry(
 ): ConvGeometry {
   const rank = input.length;
   const list = (v: number[] | undefined, name: string, fill: number, len = rank) => {
-    if (v && v.length !== len) throw new RangeError(`${name} has ${v.length} values, expected ${len}`);
+    if (v && v.length !== len) {
+      throw new RangeError(`${name} has ${v.length} values, expected ${len}`);
+    }
     return v ?? Array(len).fill(fill);
   };
   list(p.kernelShape, "kernel_shape", 0);
@@ -177,7 +181,9 @@ function convType(x: InputInfo, w: InputInfo, dtype: DType, ctx: RuleContext<Con
   if (typeof c === "number" && typeof wc === "number" && c !== wc * group) {
     fail(`x has ${c} channels, weights expect ${wc} × group ${group}`);
   }
-  if (typeof m === "number" && m % group !== 0) fail(`${m} filters do not split into ${group} groups`);
+  if (typeof m === "number" && m % group !== 0) {
+    fail(`${m} filters do not split into ${group} groups`);
+  }
   const space = x.dims.slice(2), kernel = w.dims.slice(2);
   if (!isConcrete(space) || !isConcrete(kernel)) {
     return { dtype, dims: [x.dims[0], m, ...space.map(() => unknownDim())] };

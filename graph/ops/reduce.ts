@@ -5,7 +5,7 @@
  */
 import type { DType } from "../dtype.ts";
 import { ShapeError } from "../errors.ts";
-import type { Dim, Node, TensorType } from "../ir.ts";
+import { type Dim, type Node, sizeOf, type TensorType } from "../ir.ts";
 import { attrFloat, attrInt, attrInts, attrString } from "./_attrs.ts";
 import { normalizeAxis, productDims, unknownDim } from "./_dims.ts";
 import { required } from "./_common.ts";
@@ -169,11 +169,7 @@ export function softmaxBlock(node: Node, params: SoftmaxParams, dims: readonly n
   if (!params.flatten) return axisBlock(dims, axisOf(node, params.axis, dims.length));
   const axis = params.axis < 0 ? params.axis + dims.length : params.axis;
   if (axis < 0 || axis > dims.length) axisError(node, params.axis, dims.length);
-  return [size(dims.slice(0, axis)), size(dims.slice(axis)), 1] as const;
-}
-
-function size(dims: readonly number[]): number {
-  return dims.reduce((a, b) => a * b, 1);
+  return [sizeOf(dims.slice(0, axis)), sizeOf(dims.slice(axis)), 1] as const;
 }
 
 /** [elements before `axis`, its size, elements after]: the layout of one-axis kernels. */
@@ -181,7 +177,7 @@ export function axisBlock(
   dims: readonly number[],
   axis: number,
 ): readonly [number, number, number] {
-  return [size(dims.slice(0, axis)), dims[axis], size(dims.slice(axis + 1))];
+  return [sizeOf(dims.slice(0, axis)), dims[axis], sizeOf(dims.slice(axis + 1))];
 }
 
 function softmaxOp(opType: string) {
@@ -268,21 +264,14 @@ const LayerNormalization = defineOp<LayerNormParams>({
   },
   infer: (inputs, ctx) => {
     const x = typed(inputs, ctx, FLOATS);
-    const params = [
-      typed(inputs, ctx, [x.dtype], 1),
-      inputs[2] && typed(inputs, ctx, [x.dtype], 2),
-    ];
-    if (!x.dims) return ctx.node.outputs.map((_, i) => ({ dtype: i ? "float32" : x.dtype }));
+    const scale = typed(inputs, ctx, [x.dtype], 1);
+    const bias = inputs[2] && typed(inputs, ctx, [x.dtype], 2);
+    const stat = (dims?: Dim[]): TensorType => ({ dtype: "float32", dims });
+    if (!x.dims) return [{ dtype: x.dtype }, stat(), stat()].slice(0, ctx.node.outputs.length);
     const xd = x.dims, axis = axisOf(ctx.node, ctx.params.axis, xd.length);
-    for (const p of params) if (p?.dims) checkBroadcastsTo(ctx.node, p.dims, xd);
-    const stat = xd.map((d, i) => (i < axis ? d : 1));
-    const types: TensorType[] = [
-      { dtype: x.dtype, dims: xd },
-      ...[stat, stat].map((dims) => ({
-        dtype: "float32" as const,
-        dims,
-      })),
-    ];
+    for (const p of [scale, bias]) if (p?.dims) checkBroadcastsTo(ctx.node, p.dims, xd);
+    const statDims = xd.map((d, i) => (i < axis ? d : 1));
+    const types = [{ dtype: x.dtype, dims: xd }, stat(statDims), stat(statDims)];
     return types.slice(0, ctx.node.outputs.length);
   },
   cost: perInput(8),
@@ -433,4 +422,4 @@ export const REDUCE_OPS: readonly OpSchema<unknown>[] = [
   TopK,
   LayerNormalization,
   Einsum,
-] as OpSchema<unknown>[];
+];

@@ -110,15 +110,21 @@ function expectDims(
   ctx: RuleContext<RnnParams>,
 ): void {
   if (!t?.dims) return;
-  const ok = t.dims.length === want.length && t.dims.every((d, i) =>
-    typeof d !== "number" || typeof want[i] !== "number" || d === want[i]
-  );
+  const ok = t.dims.length === want.length &&
+    t.dims.every((d, i) => typeof d !== "number" || typeof want[i] !== "number" || d === want[i]);
   if (!ok) {
-    throw new ShapeError(ctx.node.name, ctx.node.opType, `${what} has shape [${t.dims}], expected [${want}]`);
+    throw new ShapeError(
+      ctx.node.name,
+      ctx.node.opType,
+      `${what} has shape [${t.dims}], expected [${want}]`,
+    );
   }
 }
 
-function infer(inputs: readonly (InputInfo | undefined)[], ctx: RuleContext<RnnParams>): TensorType[] {
+function infer(
+  inputs: readonly (InputInfo | undefined)[],
+  ctx: RuleContext<RnnParams>,
+): TensorType[] {
   const { gates, dirs, batchFirst } = ctx.params;
   const x = required(inputs, 0, ctx), w = required(inputs, 1, ctx), r = required(inputs, 2, ctx);
   const floats: DType[] = ["float32", "float16", "float64"];
@@ -126,7 +132,11 @@ function infer(inputs: readonly (InputInfo | undefined)[], ctx: RuleContext<RnnP
     throw new ShapeError(ctx.node.name, ctx.node.opType, `X has type "${x.dtype}"`);
   }
   if (inputs[4] && inputs[4].dtype !== "int32") {
-    throw new ShapeError(ctx.node.name, ctx.node.opType, `sequence_lens has type "${inputs[4].dtype}"`);
+    throw new ShapeError(
+      ctx.node.name,
+      ctx.node.opType,
+      `sequence_lens has type "${inputs[4].dtype}"`,
+    );
   }
   const dtype = x.dtype;
   const hidden: Dim = ctx.params.hiddenSize ?? r.dims?.[2] ?? unknownDim();
@@ -135,7 +145,8 @@ function infer(inputs: readonly (InputInfo | undefined)[], ctx: RuleContext<RnnP
     throw new ShapeError(ctx.node.name, ctx.node.opType, `X has rank ${x.dims.length}, expected 3`);
   }
   const [seq, batch] = batchFirst ? [x.dims[1], x.dims[0]] : [x.dims[0], x.dims[1]];
-  const gh = mulDim(gates, hidden), state = batchFirst ? [batch, dirs, hidden] : [dirs, batch, hidden];
+  const gh = mulDim(gates, hidden),
+    state = batchFirst ? [batch, dirs, hidden] : [dirs, batch, hidden];
   expectDims(w, [dirs, gh, x.dims[2]], "W", ctx);
   expectDims(r, [dirs, gh, hidden], "R", ctx);
   expectDims(inputs[3], [dirs, mulDim(2, gh)], "B", ctx);

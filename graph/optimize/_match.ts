@@ -2,7 +2,7 @@
  * Pattern helpers the fusion rules share.
  * @module
  */
-import type { Attribute, Dim, Node } from "../ir.ts";
+import type { Dim, Node } from "../ir.ts";
 import type { GraphView } from "./rule.ts";
 
 /** Whether `value` is read by `reader` alone and is not a graph output. */
@@ -39,15 +39,6 @@ export function broadcastsInto(from: readonly Dim[], to: readonly Dim[]): boolea
   if (from.length > to.length) return false;
   const offset = to.length - from.length;
   return from.every((d, i) => d === 1 || d === to[offset + i]);
-}
-
-/** A new ai.onnx-or-other-domain node named after `base`. */
-export function makeNode(
-  graph: GraphView,
-  base: string,
-  fields: Omit<Node, "name" | "attributes"> & { attributes?: Map<string, Attribute> },
-): Node {
-  return { name: graph.fresh(base), attributes: new Map(), ...fields };
 }
 
 /** The two sides of an Add one of whose operands comes from a fusable `opTypes` node. */

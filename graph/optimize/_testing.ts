@@ -2,7 +2,6 @@
  * Small hand-built graphs for the optimizer's tests and examples.
  * @module
  */
-import type { DType } from "../dtype.ts";
 import type { Attribute, Dim, Graph, HostTensor, Model, Node, TensorType } from "../ir.ts";
 import { runPipelines } from "./optimize_model.ts";
 import type { ConstantEvaluator, Rule } from "./rule.ts";
@@ -22,7 +21,7 @@ export interface GraphSpec {
 }
 
 /** The graph a spec describes. */
-export function graphOf(spec: GraphSpec): Graph {
+function graphOf(spec: GraphSpec): Graph {
   return {
     name: "test",
     inputs: Object.entries(spec.inputs).map(([name, t]) =>
@@ -65,14 +64,6 @@ export function floats(dims: number[], values: number[]): HostTensor {
 /** An int64 constant. */
 export function int64s(dims: number[], values: number[]): HostTensor {
   return { dtype: "int64", dims, data: new BigInt64Array(values.map(BigInt)) };
-}
-
-/** A tensor of `dtype` for type-only tests. */
-export function zeros(dtype: DType, dims: number[]): HostTensor {
-  const n = dims.reduce((a, b) => a * b, 1);
-  return dtype === "int64"
-    ? int64s(dims, new Array(n).fill(0))
-    : { ...floats(dims, new Array(n).fill(0)), dtype };
 }
 
 function nodeOf([opType, inputs, outputs, attrs = {}, domain = ""]: NodeSpec, i: number): Node {

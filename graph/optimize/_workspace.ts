@@ -33,10 +33,12 @@ const NO_OUTER: OuterScope = { type: () => undefined, constant: () => undefined 
 /** A graph being rewritten, seen by rules through {@linkcode GraphView}. */
 export class Workspace implements GraphView {
   #graph: Graph;
-  #producers = new Map<string, Node>();
-  #consumers = new Map<string, Node[]>();
-  #positions = new Map<Node, number>();
-  #outputs: Set<string>;
+  readonly #producers = new Map<string, Node>();
+  readonly #consumers = new Map<string, Node[]>();
+  /** Live nodes, numbered in the order they joined the graph. */
+  readonly #serials = new Map<Node, number>();
+  #nextSerial = 0;
+  readonly #outputs: Set<string>;
   readonly #types = new Map<string, TensorType>();
   readonly #constants = new Map<string, HostTensor>();
   readonly #byContent = new Map<string, string>();
@@ -51,8 +53,10 @@ export class Workspace implements GraphView {
     this.#outputs = new Set(graph.outputs.map((o) => o.name));
     for (const i of graph.inputs) this.#types.set(i.name, { dtype: i.dtype, dims: i.dims });
     for (const [name, t] of graph.initializers) this.#addConstant(name, t, true);
-    this.#index();
-    for (const node of graph.nodes) this.#learn(node);
+    for (const node of graph.nodes) {
+      this.#index(node);
+      this.#learn(node);
+    }
   }
 
   /** The graph as rewritten so far. */
@@ -70,7 +74,7 @@ export class Workspace implements GraphView {
 
   /** Whether `node` is (still) in the graph. */
   has(node: Node): boolean {
-    return this.#positions.has(node);
+    return this.#serials.has(node);
   }
 
   producer(name: string): Node | undefined {
@@ -86,15 +90,17 @@ export class Workspace implements GraphView {
   }
 
   constant(name: string): HostTensor | undefined {
-    return this.#constants.get(name) ?? (this.#producers.has(name) ? undefined : this.outer.constant(name));
+    const local = this.#constants.get(name);
+    if (local || this.#producers.has(name)) return local;
+    return this.outer.constant(name);
   }
 
   type(name: string): TensorType | undefined {
     return this.#types.get(name) ?? this.outer.type(name);
   }
 
-  position(node: Node): number {
-    return this.#positions.get(node) ?? -1;
+  serial(node: Node): number {
+    return this.#serials.get(node) ?? -1;
   }
 
   canonicalConstant(name: string): string {
@@ -108,42 +114,58 @@ export class Workspace implements GraphView {
     return name;
   }
 
-  /** Applies a rule's patch. */
+  /**
+   * Applies a rule's patch.
+   * @throws {RangeError} when it removes a node that is not in the graph
+   */
   apply(patch: Patch): void {
-    const removed = new Set(patch.remove);
-    const at = Math.max(...patch.remove.map((n) => this.position(n)));
     if (patch.remove.some((n) => !this.has(n))) {
       throw new RangeError("Cannot apply the patch: it removes a node that is not in the graph");
     }
+    const removed = new Set(patch.remove);
     const rename = patch.rename ?? new Map<string, string>();
+    const renamed = new Map<Node, Node>();
+    for (const from of rename.keys()) {
+      for (const reader of this.consumers(from)) {
+        if (!removed.has(reader)) renamed.set(reader, renameReads(reader, rename));
+      }
+    }
+    const inserted = (patch.insert ?? []).map((n) => renameReads(n, rename));
+    const at = this.#graph.nodes.findLastIndex((n) => removed.has(n));
     const nodes: Node[] = [];
     this.#graph.nodes.forEach((node, i) => {
-      if (i === at) nodes.push(...(patch.insert ?? []).map((n) => renameReads(n, rename)));
-      if (!removed.has(node)) nodes.push(renameReads(node, rename));
+      if (i === at) nodes.push(...inserted);
+      if (!removed.has(node)) nodes.push(renamed.get(node) ?? node);
     });
+    for (const node of [...removed, ...renamed.keys()]) this.#unindex(node);
+    for (const node of [...inserted, ...renamed.values()]) this.#index(node);
     const initializers = new Map(this.#graph.initializers);
     for (const [name, t] of patch.constants ?? []) {
       initializers.set(name, t);
       this.#addConstant(name, t, true);
     }
     this.#graph = { ...this.#graph, nodes, initializers };
-    this.#index();
-    for (const node of patch.insert ?? []) this.#learn(node);
+    for (const node of inserted) this.#learn(node);
   }
 
-  #index(): void {
-    this.#producers = new Map();
-    this.#consumers = new Map();
-    this.#positions = new Map();
-    this.#graph.nodes.forEach((node, i) => {
-      this.#positions.set(node, i);
-      for (const o of node.outputs) if (o !== "") this.#producers.set(o, node);
-      for (const name of new Set(readsOf(node))) {
-        const list = this.#consumers.get(name);
-        if (list) list.push(node);
-        else this.#consumers.set(name, [node]);
-      }
-    });
+  #index(node: Node): void {
+    this.#serials.set(node, this.#nextSerial++);
+    for (const o of node.outputs) if (o !== "") this.#producers.set(o, node);
+    for (const name of new Set(readsOf(node))) {
+      const list = this.#consumers.get(name);
+      if (list) list.push(node);
+      else this.#consumers.set(name, [node]);
+    }
+  }
+
+  #unindex(node: Node): void {
+    this.#serials.delete(node);
+    for (const o of node.outputs) if (this.#producers.get(o) === node) this.#producers.delete(o);
+    for (const name of new Set(readsOf(node))) {
+      const list = this.#consumers.get(name)!.filter((n) => n !== node);
+      if (list.length > 0) this.#consumers.set(name, list);
+      else this.#consumers.delete(name);
+    }
   }
 
   /** Records a node's output types, and a Constant node's value. */

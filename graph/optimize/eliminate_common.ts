@@ -38,9 +38,9 @@ function earlierTwin(graph: GraphView, node: Node): Patch | null {
   const anchor = node.inputs.find((i) => i !== "");
   if (anchor === undefined || RANDOM_OPS.has(node.opType)) return null;
   if (node.outputs.some((o) => graph.isOutput(o))) return null;
-  const at = graph.position(node);
+  const at = graph.serial(node);
   const twin = graph.consumers(anchor).find((other) =>
-    graph.position(other) < at && sameComputation(other, node)
+    graph.serial(other) < at && sameComputation(other, node)
   );
   if (!twin) return null;
   const rename = new Map<string, string>();

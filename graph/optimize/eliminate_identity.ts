@@ -18,29 +18,29 @@ const single: SourceOf = (_g, node) => node.inputs.length === 1 ? node.inputs[0]
 /** A shape op whose output has its input's dims moves no element. */
 const sameDims: SourceOf = (g, node) => sameType(g, node.inputs[0], node.outputs[0]);
 
-const NOOPS: Record<string, SourceOf> = {
-  Identity: first,
-  Dropout: dropoutSource,
-  Cast: (g, n) => castSource(g, n, dtypeFromOnnx(attrInt(n, "to", 0))),
-  CastLike: (g, n) => castSource(g, n, g.type(n.inputs[1])?.dtype),
-  Reshape: sameDims,
-  Flatten: sameDims,
-  Squeeze: sameDims,
-  Expand: sameDims,
-  Tile: sameDims,
-  Transpose: transposeSource,
-  Pad: padSource,
-  Slice: sliceSource,
-  Concat: single,
-  Sum: single,
-  Mean: single,
-  Max: single,
-  Min: single,
-  Add: (g, n) => neutralOperand(g, n, 0, [0, 1]),
-  Sub: (g, n) => neutralOperand(g, n, 0, [1]),
-  Mul: (g, n) => neutralOperand(g, n, 1, [0, 1]),
-  Div: (g, n) => neutralOperand(g, n, 1, [1]),
-};
+const NOOPS = new Map<string, SourceOf>([
+  ["Identity", first],
+  ["Dropout", dropoutSource],
+  ["Cast", (g, n) => castSource(g, n, dtypeFromOnnx(attrInt(n, "to", 0)))],
+  ["CastLike", (g, n) => castSource(g, n, g.type(n.inputs[1])?.dtype)],
+  ["Reshape", sameDims],
+  ["Flatten", sameDims],
+  ["Squeeze", sameDims],
+  ["Expand", sameDims],
+  ["Tile", sameDims],
+  ["Transpose", transposeSource],
+  ["Pad", padSource],
+  ["Slice", sliceSource],
+  ["Concat", single],
+  ["Sum", single],
+  ["Mean", single],
+  ["Max", single],
+  ["Min", single],
+  ["Add", (g, n) => neutralOperand(g, n, 0, [0, 1])],
+  ["Sub", (g, n) => neutralOperand(g, n, 0, [1])],
+  ["Mul", (g, n) => neutralOperand(g, n, 1, [0, 1])],
+  ["Div", (g, n) => neutralOperand(g, n, 1, [1])],
+]);
 
 /**
  * Bypasses `node` when its output equals one of its inputs.
@@ -56,7 +56,7 @@ const NOOPS: Record<string, SourceOf> = {
  * ```
  */
 export function eliminateIdentity(graph: GraphView, node: Node): Patch | null {
-  const sourceOf = node.domain === "" ? NOOPS[node.opType] : undefined;
+  const sourceOf = node.domain === "" ? NOOPS.get(node.opType) : undefined;
   const source = sourceOf?.(graph, node);
   return source ? bypass(graph, node, source) : null;
 }

@@ -5,7 +5,7 @@
  */
 import type { Attribute, Node } from "../ir.ts";
 import { addOnto, broadcastsInto } from "./_match.ts";
-import { hostTensor, numbersOf, REWRITABLE_FLOATS } from "./_host.ts";
+import { hostTensor, numbersOf, perChannel, REWRITABLE_FLOATS } from "./_host.ts";
 import type { GraphView, Patch } from "./rule.ts";
 
 /**
@@ -33,19 +33,14 @@ export function foldBias(graph: GraphView, add: Node): Patch | null {
 function convBias(graph: GraphView, add: Node, conv: Node, addend: string): Patch | null {
   const k = graph.constant(addend);
   const out = graph.type(conv.outputs[0]);
-  const w = graph.type(conv.inputs[1]);
-  const channels = w?.dims?.[0];
-  if (!k || !out?.dims || typeof channels !== "number" || k.dims.length > out.dims.length) {
-    return null;
-  }
+  const channels = graph.type(conv.inputs[1])?.dims?.[0];
+  if (!k || !out?.dims || typeof channels !== "number") return null;
   if (!REWRITABLE_FLOATS.includes(k.dtype) || k.dtype !== out.dtype) return null;
-  const dims = [...Array(out.dims.length - k.dims.length).fill(1), ...k.dims];
-  if (dims.some((d, i) => d !== 1 && !(i === 1 && d === channels))) return null;
+  const shift = perChannel(k, out.dims.length, channels);
   const old = conv.inputs[2] ? graph.constant(conv.inputs[2]) : undefined;
-  if (conv.inputs[2] && !old) return null;
+  if (!shift || (conv.inputs[2] && !old)) return null;
   const base = old ? numbersOf(old) : new Array<number>(channels).fill(0);
-  const kv = numbersOf(k);
-  const bias = base.map((v, m) => v + kv[kv.length === 1 ? 0 : m]);
+  const bias = base.map((v, m) => v + shift[m]);
   const name = graph.fresh(`${conv.name}_bias`);
   const fused = { ...conv, inputs: [conv.inputs[0], conv.inputs[1], name], outputs: add.outputs };
   return {
@@ -64,6 +59,11 @@ function gemmBias(graph: GraphView, add: Node, gemm: Node, addend: string): Patc
   // Without C, beta scaled nothing; with C it must not scale it.
   const attributes = new Map<string, Attribute>(gemm.attributes);
   attributes.set("beta", { kind: "float", value: 1 });
-  const fused = { ...gemm, inputs: [gemm.inputs[0], gemm.inputs[1], addend], outputs: add.outputs, attributes };
+  const fused = {
+    ...gemm,
+    inputs: [gemm.inputs[0], gemm.inputs[1], addend],
+    outputs: add.outputs,
+    attributes,
+  };
   return { remove: [gemm, add], insert: [fused] };
 }

@@ -3,10 +3,10 @@
  * scale and shift, which folds into the Conv's weights and bias.
  * @module
  */
-import type { HostTensor, Node } from "../ir.ts";
+import type { Node } from "../ir.ts";
 import { attrFloat, attrInt } from "../ops/_attrs.ts";
 import { fusableProducer } from "./_match.ts";
-import { hostTensor, numbersOf, REWRITABLE_FLOATS } from "./_host.ts";
+import { hostTensor, numbersOf, REWRITABLE_FLOATS, scaleRows } from "./_host.ts";
 import type { GraphView, Patch } from "./rule.ts";
 
 /**
@@ -60,12 +60,7 @@ export function foldConvBatchNorm(graph: GraphView, bn: Node): Patch | null {
 function inferenceMode(graph: GraphView, bn: Node): boolean {
   if (graph.opset >= 14 && attrInt(bn, "training_mode", 0) !== 0) return false;
   if (graph.opset < 9 && attrInt(bn, "spatial", 1) === 0) return false;
-  return bn.outputs.slice(1).every((o) => o === "" || (!graph.isOutput(o) && graph.consumers(o).length === 0));
-}
-
-/** `w` with each output channel (row along dim 0) multiplied by its factor. */
-function scaleRows(w: HostTensor, factor: readonly number[]): HostTensor {
-  const values = numbersOf(w);
-  const row = values.length / factor.length;
-  return hostTensor(w.dtype, w.dims, values.map((v, i) => v * factor[Math.floor(i / row)]));
+  return bn.outputs.slice(1).every((o) =>
+    o === "" || (!graph.isOutput(o) && graph.consumers(o).length === 0)
+  );
 }

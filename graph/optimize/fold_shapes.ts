@@ -87,7 +87,11 @@ function slicedDims(graph: GraphView, node: Node): HostTensor | undefined {
   const vector = shapeVector(graph, node.inputs[0]);
   if (!vector) return undefined;
   const attrs = graph.opset < 10
-    ? { starts: attrInts(node, "starts", []), ends: attrInts(node, "ends", []), axes: attrInts(node, "axes") }
+    ? {
+      starts: attrInts(node, "starts", []),
+      ends: attrInts(node, "ends", []),
+      axes: attrInts(node, "axes"),
+    }
     : undefined;
   const values = (i: number) => {
     const name = node.inputs[i];
@@ -104,6 +108,9 @@ function slicedDims(graph: GraphView, node: Node): HostTensor | undefined {
   }
   if (!plan) return undefined;
   const count = plan.dims[0] as number;
-  const picked = Array.from({ length: count }, (_, k) => vector[plan.starts[0] + k * plan.steps[0]]);
+  const picked = Array.from(
+    { length: count },
+    (_, k) => vector[plan.starts[0] + k * plan.steps[0]],
+  );
   return isConcrete(picked) ? hostTensor("int64", [count], picked) : undefined;
 }

@@ -96,7 +96,12 @@ function fusable(
   return activation && { producer, activation };
 }
 
-function fused(producer: Node, act: Node, opType: string, attributes: Map<string, Attribute>): Patch {
+function fused(
+  producer: Node,
+  act: Node,
+  opType: string,
+  attributes: Map<string, Attribute>,
+): Patch {
   const node: Node = {
     ...producer,
     opType,

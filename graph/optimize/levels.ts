@@ -10,11 +10,12 @@ import { eliminateIdentity } from "./eliminate_identity.ts";
 import { eliminateCommon } from "./eliminate_common.ts";
 import { eliminateDead } from "./eliminate_dead.ts";
 import { foldConvBatchNorm } from "./fold_conv_bn.ts";
+import { foldConvMul } from "./fold_conv_mul.ts";
 import { fuseMatMulAdd } from "./fuse_matmul_add.ts";
 import { foldBias } from "./fold_bias.ts";
 import { eliminateTranspose } from "./eliminate_transpose.ts";
 import { foldTransposeIntoGemm } from "./fold_transpose_gemm.ts";
-import { FUSED_DOMAIN, fuseConvActivation, fuseGemmActivation } from "./fuse_activation.ts";
+import { fuseConvActivation, FUSED_DOMAIN, fuseGemmActivation } from "./fuse_activation.ts";
 
 /** A graph optimization level. */
 export type OptimizationLevel = "disabled" | "basic" | "extended" | "all";
@@ -36,7 +37,14 @@ const BASIC: Pipeline = {
 /** Rewrites that merge ai.onnx ops into fewer ai.onnx ops. */
 const EXTENDED: Pipeline = {
   name: "extended",
-  rules: [foldConvBatchNorm, fuseMatMulAdd, foldBias, eliminateTranspose, foldTransposeIntoGemm],
+  rules: [
+    foldConvBatchNorm,
+    foldConvMul,
+    foldBias,
+    fuseMatMulAdd,
+    eliminateTranspose,
+    foldTransposeIntoGemm,
+  ],
 };
 
 /**

@@ -155,7 +155,7 @@ function namesOf(root: Graph): Set<string> {
 }
 
 /** Nodes of a graph and its subgraphs. */
-export function countNodes(root: Graph): number {
+function countNodes(root: Graph): number {
   let n = 0;
   forEachGraph(root, (graph) => n += graph.nodes.length);
   return n;
@@ -173,7 +173,7 @@ function forEachGraph(graph: Graph, f: (graph: Graph) => void): void {
   for (const node of graph.nodes) {
     for (const a of node.attributes.values()) {
       if (a.kind === "graph") forEachGraph(a.value, f);
-      else if (a.kind === "graphs") for (const g of a.value) forEachGraph(g, f);
+      else if (a.kind === "graphs") { for (const g of a.value) forEachGraph(g, f); }
     }
   }
 }

@@ -36,8 +36,11 @@ export interface GraphView {
   constant(name: string): HostTensor | undefined;
   /** A value's type from static inference, when known. */
   type(name: string): TensorType | undefined;
-  /** The index of a node in the graph's order. */
-  position(node: Node): number;
+  /**
+   * A node's number in the order nodes joined the graph: the graph's order at first,
+   * then each node a patch inserts after all others.
+   */
+  serial(node: Node): number;
   /** The first small constant with the same contents as `name` (itself if none). */
   canonicalConstant(name: string): string;
   /** A value or node name used nowhere in the model, starting with `base`. */

@@ -8,7 +8,6 @@ pub mod math;
 mod micro;
 mod pack;
 pub mod reference;
-pub mod stage;
 
 pub use epilogue::{Activation, Bias, Epilogue};
 pub use pack::{InPlace, Mat, PackB};

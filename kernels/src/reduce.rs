@@ -13,7 +13,7 @@ mod softmax;
 mod topk;
 
 pub use cumsum::cumsum;
-pub use einsum::{einsum, Plan, MAX_LOOPS};
+pub use einsum::{batched_gemm, einsum, Plan, MAX_LOOPS};
 pub use elem::{Bool, Elem};
 pub use fold::{arg_reduce, reduce, Finish, Fold};
 pub use half::{narrow_all, widen_all};

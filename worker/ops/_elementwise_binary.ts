@@ -5,7 +5,12 @@
 import { type DType, dtypeBytes, dtypeToOnnx } from "../../graph/dtype.ts";
 import { sizeOf } from "../../graph/ir.ts";
 import { broadcastDims } from "../../graph/ops/_dims.ts";
-import type { BitShiftParams, ModParams } from "../../graph/ops/elementwise.ts";
+import {
+  type BitShiftParams,
+  type BroadcastParams,
+  legacyDims,
+  type ModParams,
+} from "../../graph/ops/elementwise.ts";
 import { callBroadcast, callCast, callUnary, type Operand } from "./_elementwise_calls.ts";
 import { UNARY_CODES } from "./_elementwise_unary.ts";
 import type { KernelArgs, KernelTable } from "./kernel.ts";
@@ -39,34 +44,43 @@ function callBinary(
   a: Operand,
   b: Operand,
   y: Operand,
-) {
+): void {
   callBroadcast(args, "elementwise_binary", [dtypeToOnnx(dtype), code], [a, b], y);
 }
 
+/** The two operands, B's dims aligned as legacy (opset < 7) broadcasting says. */
+function operands({ inputs: [a, b], params }: KernelArgs<BroadcastParams>): [Operand, Operand] {
+  const dims = legacyDims(a!.dims.length, b!.dims, params.axis);
+  return [a!, { ptr: b!.ptr, size: b!.size, dims }];
+}
+
 function binary(code: number) {
-  return (args: KernelArgs): void => {
-    const { inputs: [a, b], outputs: [y] } = args;
-    callBinary(args, code, a!.dtype, a!, b!, y);
+  return (args: KernelArgs<BroadcastParams>): void => {
+    const [a, b] = operands(args);
+    callBinary(args, code, args.inputs[0]!.dtype, a, b, args.outputs[0]);
   };
 }
 
 function compare(code: number) {
-  return (args: KernelArgs): void => {
-    const { inputs: [a, b], outputs: [y] } = args;
-    callBroadcast(args, "elementwise_compare", [dtypeToOnnx(a!.dtype), code], [a!, b!], y);
+  return (args: KernelArgs<BroadcastParams>): void => {
+    const dtype = dtypeToOnnx(args.inputs[0]!.dtype);
+    callBroadcast(args, "elementwise_compare", [dtype, code], operands(args), args.outputs[0]);
   };
 }
 
 /** Pow of mixed types computes in float64 and converts the result to the base's type. */
-function pow(args: KernelArgs): void {
-  const { inputs: [base, exponent], outputs: [y], kernels } = args;
-  if (base!.dtype === exponent!.dtype) {
-    return callBinary(args, BINARY_CODES.Pow, y.dtype, base!, exponent!, y);
-  }
-  const wide = (t: Operand): Operand => ({ ...t, ptr: args.scratch(t.size * 8) });
-  const [a, b, out] = [wide(base!), wide(exponent!), wide(y)];
-  callCast(kernels, base!.dtype, "float64", base!, a);
-  callCast(kernels, exponent!.dtype, "float64", exponent!, b);
+function pow(args: KernelArgs<BroadcastParams>): void {
+  const { inputs: [x, e], outputs: [y], kernels } = args;
+  const [base, exponent] = operands(args);
+  if (x!.dtype === e!.dtype) return callBinary(args, BINARY_CODES.Pow, y.dtype, base, exponent, y);
+  const wide = (t: Operand): Operand => ({
+    ptr: args.scratch(t.size * 8),
+    size: t.size,
+    dims: t.dims,
+  });
+  const [a, b, out] = [wide(base), wide(exponent), wide(y)];
+  callCast(kernels, x!.dtype, "float64", base, a);
+  callCast(kernels, e!.dtype, "float64", exponent, b);
   callBinary(args, BINARY_CODES.Pow, "float64", a, b, out);
   callCast(kernels, "float64", y.dtype, out, y);
 }

@@ -5,10 +5,9 @@
  */
 import { dtypeBytes } from "../../graph/dtype.ts";
 import { resolveAxis } from "../../graph/ops/movement_axes.ts";
+import { type BlockParams } from "../../graph/ops/movement_blocks.ts";
+import { type PadParams, padPlan } from "../../graph/ops/movement_pad.ts";
 import {
-  type BlockParams,
-  type PadParams,
-  padPlan,
   type SliceAttrs,
   slicePlan,
   type SplitParams,

@@ -73,6 +73,14 @@ function tapCount(p: ResizeParams, scale: number): number {
   return 2 - 2 * (Math.floor(-(p.mode === "cubic" ? 2 : 1) / s) + 1);
 }
 
+/**
+ * The order of the separable passes: shrinking axes first, then the innermost first, so
+ * the scalar pass along the last axis runs while the tensor is smallest.
+ */
+function passOrder(axes: readonly ResizeAxis[]): ResizeAxis[] {
+  return [...axes].sort((a, b) => a.scale - b.scale || b.axis - a.axis);
+}
+
 function interpolate(args: KernelArgs<ResizeParams>, x: RuntimeTensor, axes: ResizeAxis[]): void {
   const y = args.outputs[0], p = args.params, k = args.kernels;
   if (axes.length === 0) {
@@ -93,7 +101,7 @@ function interpolate(args: KernelArgs<ResizeParams>, x: RuntimeTensor, axes: Res
     k.call("resize_load", code, rc, x.ptr, cur, x.size);
   }
   const dims = [...x.dims];
-  axes.forEach((a, i) => {
+  passOrder(axes).forEach((a, i) => {
     const [inLen, outLen] = [dims[a.axis], a.outLen as number];
     const n = tapCount(p, a.scale), taps = outLen * n;
     const idx = args.scratch(4 * taps), w = args.scratch(8 * taps);

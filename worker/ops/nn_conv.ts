@@ -14,10 +14,8 @@ import type { AxisWindow } from "../../graph/ops/nn_window.ts";
 import type { RuntimeTensor } from "../engine/runtime_tensor.ts";
 import type { KernelArgs } from "./kernel.ts";
 import { window3 } from "./nn_geom.ts";
-import { inputF32, outputF32 } from "./nn_stage.ts";
-
-/** Activation code of the kernels' epilogue: none (fused nodes will pass others). */
-const NO_ACTIVATION = [0, 0, 0];
+import { asF32, f32Output } from "./_f32.ts";
+import { NO_ACTIVATION } from "./nn_gemm.ts";
 
 function describe(args: KernelArgs<ConvParams>, windows: AxisWindow[]): number[] {
   const [x] = args.inputs as RuntimeTensor[], [y] = args.outputs;
@@ -30,22 +28,21 @@ function describe(args: KernelArgs<ConvParams>, windows: AxisWindow[]): number[]
   return [...head, ...input, ...output, ...kernel, ...strides, ...dilations, ...pads];
 }
 
-/** Stages the operands, sizes the scratch and calls `kernel` with its trailing arguments. */
+/** Stages the operands as f32, sizes the scratch and calls the kernel. */
 function run(args: KernelArgs<ConvParams>, desc: number[], transpose: boolean): void {
   const [x, w, b] = args.inputs;
   const d = args.i32s(desc);
   const slot = args.i32s([0]);
   args.kernels.call("conv_scratch_f32", d, desc.length, transpose ? 1 : 0, slot);
   const scratchLen = new Int32Array(args.kernels.memory.buffer, slot, 1)[0];
-  const [xs, ws] = [inputF32(args, x!), inputF32(args, w!)];
-  const bs = b ? inputF32(args, b) : undefined;
-  const y = outputF32(args, args.outputs[0]);
-  const operands = [d, desc.length, xs.ptr, xs.size, ws.ptr, ws.size, bs?.ptr ?? 0, bs?.size ?? 0];
+  const bias = b ? [asF32(args, b), b.size] : [0, 0];
+  const operands = [d, desc.length, asF32(args, x!), x!.size, asF32(args, w!), w!.size, ...bias];
+  const [out] = args.outputs, y = f32Output(args, out);
   const scratch = [args.scratch(scratchLen * 4), scratchLen];
   if (transpose) {
-    args.kernels.call("conv_transpose_f32", ...operands, y.ptr, y.size, ...scratch);
+    args.kernels.call("conv_transpose_f32", ...operands, y.ptr, out.size, ...scratch);
   } else {
-    args.kernels.call("conv_f32", ...operands, y.ptr, y.size, ...NO_ACTIVATION, ...scratch);
+    args.kernels.call("conv_f32", ...operands, y.ptr, out.size, ...NO_ACTIVATION, ...scratch);
   }
   y.commit();
 }

@@ -8,7 +8,7 @@ import { sizeOf } from "../../graph/ir.ts";
 import type { GemmParams } from "../../graph/ops/nn_gemm.ts";
 import type { RuntimeTensor } from "../engine/runtime_tensor.ts";
 import type { KernelArgs } from "./kernel.ts";
-import { inputF32, outputF32 } from "./nn_stage.ts";
+import { asF32, f32Output } from "./_f32.ts";
 
 /** One batched GEMM: Y[i] = alpha · A[i]·B[i] + beta · C. */
 interface GemmCall {
@@ -26,6 +26,10 @@ interface GemmCall {
   alpha: number;
   beta: number;
 }
+
+/** Activation code and parameters of the kernels' epilogue: none (fused nodes will pass
+ * others). */
+export const NO_ACTIVATION = [0, 0, 0];
 
 /** The exact-arithmetic kernel of each non-f32 type (unsigned types share the bits). */
 const REFERENCE: Partial<Record<DType, string>> = {
@@ -65,15 +69,15 @@ function runGemm(args: KernelArgs, g: GemmCall): void {
     );
     return;
   }
-  const [a, b] = [inputF32(args, g.a), inputF32(args, g.b)];
-  const c = g.c ? inputF32(args, g.c) : undefined;
-  const y = outputF32(args, g.y);
+  const [a, b] = [asF32(args, g.a), asF32(args, g.b)];
+  const c = g.c ? [asF32(args, g.c), g.c.size] : [0, 0];
+  const y = f32Output(args, g.y);
   const scratchLen = gemmScratch(args, g.m, g.k, g.n);
   const scratch = args.scratch(scratchLen * 4);
   args.kernels.call(
     "gemm_f32",
-    ...[d, desc.length, a.ptr, a.size, b.ptr, b.size, c?.ptr ?? 0, c?.size ?? 0, y.ptr, y.size],
-    ...[g.alpha, g.beta, 0, 0, 0, scratch, scratchLen],
+    ...[d, desc.length, a, g.a.size, b, g.b.size, ...c, y.ptr, g.y.size],
+    ...[g.alpha, g.beta, ...NO_ACTIVATION, scratch, scratchLen],
   );
   y.commit();
 }

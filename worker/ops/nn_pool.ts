@@ -15,7 +15,7 @@ import type { AxisWindow } from "../../graph/ops/nn_window.ts";
 import type { RuntimeTensor } from "../engine/runtime_tensor.ts";
 import type { KernelArgs } from "./kernel.ts";
 import { window3 } from "./nn_geom.ts";
-import { inputF32, outputF32 } from "./nn_stage.ts";
+import { asF32, f32Output } from "./_f32.ts";
 
 /** The max-pool kernel of each type computed natively (exact); float16 goes via f32. */
 const MAX_KERNEL: Partial<Record<string, string>> = {
@@ -41,9 +41,9 @@ function staged(
   call: (d: number, x: number[], y: number[]) => void,
 ) {
   const d = args.i32s(desc);
-  const x = inputF32(args, args.inputs[0]!);
-  const y = outputF32(args, args.outputs[0]);
-  call(d, [x.ptr, x.size], [y.ptr, y.size]);
+  const [x, out] = [args.inputs[0]!, args.outputs[0]];
+  const y = f32Output(args, out);
+  call(d, [asF32(args, x), x.size], [y.ptr, out.size]);
   y.commit();
 }
 
@@ -111,8 +111,9 @@ function globalLpPool(args: KernelArgs<GlobalLpPoolParams>): void {
 }
 
 function globalAveragePool(args: KernelArgs): void {
-  const x = inputF32(args, args.inputs[0]!), y = outputF32(args, args.outputs[0]);
-  args.kernels.call("global_avgpool_f32", x.ptr, x.size, y.ptr, y.size);
+  const [x, out] = [args.inputs[0]!, args.outputs[0]];
+  const y = f32Output(args, out);
+  args.kernels.call("global_avgpool_f32", asF32(args, x), x.size, y.ptr, out.size);
   y.commit();
 }
 
@@ -122,8 +123,8 @@ function globalMaxPool(args: KernelArgs): void {
     args.kernels.call("global_maxpool_f64", x.ptr, x.size, y.ptr, y.size);
     return;
   }
-  const xs = inputF32(args, x), ys = outputF32(args, y);
-  args.kernels.call("global_maxpool_f32", xs.ptr, xs.size, ys.ptr, ys.size);
+  const ys = f32Output(args, y);
+  args.kernels.call("global_maxpool_f32", asF32(args, x), x.size, ys.ptr, y.size);
   ys.commit();
 }
 

@@ -33,10 +33,13 @@ function factor(args: KernelArgs<unknown>, t: RuntimeTensor, p: Params, scaleF32
   ]);
 }
 
-/** Scratch for packed operands: i32 A rows, i16 B pairs and, for QLinear ops, i32 sums. */
+/**
+ * Scratch for packed operands: i32 A rows of k-pairs, i16 B panels of 16 columns (the
+ * kernels' igemm layout) and, for QLinear ops, i32 sums.
+ */
 function packedScratch(args: KernelArgs<unknown>, m: number, k: number, n: number, acc: number) {
   const pairs = Math.ceil(k / 2);
-  const a = m * pairs, b = pairs * 2 * n;
+  const a = m * pairs, b = Math.ceil(n / 16) * pairs * 32;
   return args.i32s([args.scratch(a * 4), a, args.scratch(b * 2), b, args.scratch(acc * 4), acc]);
 }
 

@@ -22,13 +22,23 @@ import {
 } from "../../graph/ops/reduce.ts";
 import type { RuntimeTensor } from "../engine/runtime_tensor.ts";
 import type { KernelArgs, KernelTable } from "./kernel.ts";
+import { gemmScratch } from "./nn_gemm.ts";
 
-/** The Rust name suffix of the type a dtype computes in. */
-function suffix(dtype: DType): string {
-  if (dtype === "float16") return "f32";
-  if (dtype === "bool") return "bool";
-  return dtype.replace(/^float/, "f").replace(/^uint/, "u").replace(/^int/, "i");
-}
+/** The Rust name suffix of the type each dtype computes in (float16 widens to f32). */
+const SUFFIX: Record<DType, string> = {
+  float16: "f32",
+  float32: "f32",
+  float64: "f64",
+  int8: "i8",
+  uint8: "u8",
+  int16: "i16",
+  uint16: "u16",
+  int32: "i32",
+  uint32: "u32",
+  int64: "i64",
+  uint64: "u64",
+  bool: "bool",
+};
 
 /** Bytes per element of the type a dtype computes in. */
 function computeBytes(dtype: DType): number {
@@ -97,87 +107,64 @@ function reducePasses(dims: readonly number[], axes: readonly number[]): number[
 }
 
 function reduce(args: KernelArgs<ReduceParams>): void {
-  const { node, params, inputs: [x, axesInput], outputs: [y], kernels } = args;
-  const values = () => axesInput!.numbers(kernels.memory);
-  const axes = reducedAxes(node, params, x!.dims.length, axesInput && { values })!;
+  const { node, params, inputs: [input, axesInput], outputs: [y], kernels } = args;
+  const x = input!, values = () => axesInput!.numbers(kernels.memory);
+  const axes = reducedAxes(node, params, x.dims.length, axesInput && { values })!;
   // With no axes (noop_with_empty_axes) the output equals the input, as the spec says.
   const [first, merge, finish] = axes.length ? REDUCERS[node.opType] : [SUM, SUM, KEEP];
-  const count = sizeOf(axes.map((a) => x!.dims[a]));
-  const passes = x!.size === 0 ? [[y.size, 0, 1]] : reducePasses(x!.dims, axes);
+  const count = sizeOf(axes.map((a) => x.dims[a]));
+  const passes = x.size === 0 ? [[y.size, 0, 1]] : reducePasses(x.dims, axes);
   staged(args, [x], [y], ([xp], [yp]) => {
     let src = xp;
-    passes.forEach(([outer, n, inner], i) => {
+    passes.forEach((block, i) => {
       const last = i === passes.length - 1;
-      const dst = last ? yp : args.scratch(outer * inner * computeBytes(x!.dtype));
-      const fold = i === 0 ? first : merge;
-      kernels.call(
-        `reduce_${suffix(x!.dtype)}`,
-        src,
-        dst,
-        outer,
-        n,
-        inner,
-        fold,
-        last ? finish : KEEP,
-        count,
-      );
+      const dst = last ? yp : args.scratch((block[0] * block[2]) * computeBytes(x.dtype));
+      const how = [i === 0 ? first : merge, last ? finish : KEEP, count];
+      kernels.call(`reduce_${SUFFIX[x.dtype]}`, src, dst, ...block, ...how);
       src = dst;
     });
   });
 }
 
 function argReduce(args: KernelArgs<ArgParams>): void {
-  const { node, params, inputs: [x], outputs: [y], kernels } = args;
-  const block = axisBlock(x!.dims, axisOf(node, params.axis, x!.dims.length));
-  const smallest = node.opType === "ArgMin" ? 1 : 0;
+  const { node, params, inputs: [input], outputs: [y], kernels } = args;
+  const x = input!, block = axisBlock(x.dims, axisOf(node, params.axis, x.dims.length));
+  const flags = [node.opType === "ArgMin" ? 1 : 0, +params.selectLast];
   staged(args, [x], [], ([xp]) => {
-    kernels.call(
-      `argreduce_${suffix(x!.dtype)}`,
-      xp,
-      y.ptr,
-      ...block,
-      smallest,
-      +params.selectLast,
-    );
+    kernels.call(`argreduce_${SUFFIX[x.dtype]}`, xp, y.ptr, ...block, ...flags);
   });
 }
 
 const MODES: Record<string, number> = { Softmax: 0, LogSoftmax: 1, Hardmax: 2 };
 
 function softmax(args: KernelArgs<SoftmaxParams>): void {
-  const { node, params, inputs: [x], outputs: [y], kernels } = args;
-  const block = softmaxBlock(node, params, x!.dims);
+  const { node, params, inputs: [input], outputs: [y], kernels } = args;
+  const x = input!, block = softmaxBlock(node, params, x.dims), mode = MODES[node.opType];
   staged(args, [x], [y], ([xp], [yp]) => {
-    const mode = MODES[node.opType];
-    if (x!.dtype === "float64") return kernels.call("softmax_f64", xp, yp, ...block, mode);
-    const scratch = 2 * block[2];
+    if (x.dtype === "float64") return kernels.call("softmax_f64", xp, yp, ...block, mode);
+    const scratch = 2 * block[2]; // a row of maxima and one of sums, for inner axes
     kernels.call("softmax_f32", xp, yp, ...block, mode, args.scratch(scratch * 4), scratch);
   });
 }
 
 function cumSum(args: KernelArgs<CumSumParams>): void {
-  const { node, params, inputs: [x, axis], outputs: [y], kernels } = args;
-  const block = axisBlock(x!.dims, axisOf(node, axis!.numbers(kernels.memory)[0], x!.dims.length));
+  const { node, params, inputs: [input, axis], outputs: [y], kernels } = args;
+  const x = input!, at = axis!.numbers(kernels.memory)[0];
+  const block = axisBlock(x.dims, axisOf(node, at, x.dims.length));
+  const flags = [+params.exclusive, +params.reverse];
   staged(args, [x], [y], ([xp], [yp]) => {
-    kernels.call(
-      `cumsum_${suffix(x!.dtype)}`,
-      xp,
-      yp,
-      ...block,
-      +params.exclusive,
-      +params.reverse,
-    );
+    kernels.call(`cumsum_${SUFFIX[x.dtype]}`, xp, yp, ...block, ...flags);
   });
 }
 
 function topK(args: KernelArgs<TopKParams>): void {
-  const { node, params, inputs: [x, kInput], outputs: [values, indices], kernels } = args;
-  const k = params.k ?? kInput!.numbers(kernels.memory)[0];
-  const [outer, n, inner] = axisBlock(x!.dims, axisOf(node, params.axis, x!.dims.length));
+  const { node, params, inputs: [input, kInput], outputs: [values, indices], kernels } = args;
+  const x = input!, k = params.k ?? kInput!.numbers(kernels.memory)[0];
+  const [outer, n, inner] = axisBlock(x.dims, axisOf(node, params.axis, x.dims.length));
   staged(args, [x], [values], ([xp], [vp]) => {
-    const order = args.scratch(n * 16); // n (value, index) pairs of at most 16 bytes
-    const name = `topk_${suffix(x!.dtype)}`;
-    kernels.call(name, xp, vp, indices.ptr, outer, n, inner, k, +params.largest, order);
+    const entries = args.scratch(n * 16); // n (value, index) pairs of at most 16 bytes
+    const name = `topk_${SUFFIX[x.dtype]}`;
+    kernels.call(name, xp, vp, indices.ptr, outer, n, inner, k, +params.largest, entries);
   });
 }
 
@@ -195,13 +182,13 @@ function strides(dims: readonly number[]): number[] {
   return out;
 }
 
-/** Copies `t` (at `ptr`, computing type of `dtype`) broadcast to `dims` into scratch. */
+/** Copies `t` (its computing-type data at `ptr`) broadcast to `dims` into scratch. */
 function expand(args: KernelArgs, t: RuntimeTensor, ptr: number, dims: readonly number[]): number {
   const off = dims.length - t.dims.length, own = strides(t.dims);
   const from = dims.map((d, i) => (i < off || t.dims[i - off] !== d ? 0 : own[i - off]));
   const bytes = computeBytes(t.dtype), n = sizeOf(dims), dst = args.scratch(n * bytes);
-  const [rank, plan] = [dims.length, [dims, from, dims.map(() => 0)].map(args.i32s)];
-  args.kernels.call(`einsum_${suffix(t.dtype)}`, ptr, t.size, 0, 0, dst, n, rank, rank, ...plan);
+  const [rank, plan] = [dims.length, [dims, from, dims.map(() => 0)].map((v) => args.i32s(v))];
+  args.kernels.call(`einsum_${SUFFIX[t.dtype]}`, ptr, t.size, 0, 0, dst, n, rank, rank, ...plan);
   return dst;
 }
 
@@ -220,28 +207,16 @@ function affineRows(
 }
 
 function layerNorm(args: KernelArgs<LayerNormParams>): void {
-  const { node, params, inputs: [x, scale, bias], outputs: [y, mean, inv], kernels } = args;
-  const axis = axisOf(node, params.axis, x!.dims.length);
-  const rows = sizeOf(x!.dims.slice(0, axis)), cols = sizeOf(x!.dims.slice(axis));
+  const { node, params, inputs: [input, scale, bias], outputs: [y, mean, inv], kernels } = args;
+  const x = input!, axis = axisOf(node, params.axis, x.dims.length);
+  const rows = sizeOf(x.dims.slice(0, axis)), cols = sizeOf(x.dims.slice(axis));
   staged(args, [x, scale, bias], [y], ([xp, sp, bp], [yp]) => {
-    const s = affineRows(args, scale!, sp, x!, axis);
-    const b = bias ? affineRows(args, bias, bp, x!, axis) : { ptr: 0, step: 0, len: 0 };
+    const s = affineRows(args, scale!, sp, x, axis);
+    const b = bias ? affineRows(args, bias, bp, x, axis) : { ptr: 0, step: 0, len: 0 };
     const stats = [mean, inv].flatMap((t) => (t ? [t.ptr, rows] : [0, 0]));
-    const name = `layernorm_${x!.dtype === "float64" ? "f64" : "f32"}`;
-    kernels.call(
-      name,
-      xp,
-      yp,
-      rows,
-      cols,
-      params.epsilon,
-      s.ptr,
-      s.step,
-      b.ptr,
-      b.len,
-      b.step,
-      ...stats,
-    );
+    const name = `layernorm_${x.dtype === "float64" ? "f64" : "f32"}`;
+    const affine = [s.ptr, s.step, b.ptr, b.len, b.step];
+    kernels.call(name, xp, yp, rows, cols, params.epsilon, ...affine, ...stats);
   });
 }
 
@@ -261,30 +236,90 @@ function labelStride(op: Operand | undefined, label: string, size: number): numb
 
 /** One einsum step: out = Σ a·b over the labels of a and b that `out` lacks. */
 function einsumStep(args: KernelArgs, step: EinsumStep): void {
-  const { sfx, a, b, out, size } = step;
-  const loops = [...new Set([...out.labels, ...a.labels, ...(b?.labels ?? [])])];
+  if (step.b && step.sfx === "f32") return gemmStep(args, { ...step, b: step.b });
+  const { sfx, out, size } = step;
+  // Labels summed in both operands run innermost, laid out last in both, so the kernel's
+  // inner loop is a contiguous dot product.
+  const all = unique([...step.a.labels, ...(step.b?.labels ?? [])]);
+  const shared = all.filter((l) => !out.labels.includes(l) && inBoth(step, l));
+  const last = (op: Operand) => [...without(op.labels, shared), ...shared];
+  const [a, b] = shared.length
+    ? [step.a, step.b].map((op) => op && arrange(args, step, op, last(op)))
+    : [step.a, step.b];
+  const loops = unique([...out.labels, ...without(all, shared), ...shared]);
   const sizes = loops.map(size);
   const [sa, sb] = [a, b].map((op) => loops.map((l, i) => labelStride(op, l, sizes[i])));
-  const [bPtr, bLen] = b ? [b.ptr, sizeOf(b.dims)] : [0, 0];
-  args.kernels.call(
-    `einsum_${sfx}`,
-    a.ptr,
-    sizeOf(a.dims),
-    bPtr,
-    bLen,
-    out.ptr,
-    sizeOf(out.dims),
-    loops.length,
-    out.labels.length,
-    args.i32s(sizes),
-    args.i32s(sa),
-    args.i32s(sb),
-  );
+  const bData = b ? [b.ptr, sizeOf(b.dims)] : [0, 0];
+  const data = [a!.ptr, sizeOf(a!.dims), ...bData, out.ptr, sizeOf(out.dims)];
+  const plan = [loops.length, out.labels.length, ...[sizes, sa, sb].map((v) => args.i32s(v))];
+  args.kernels.call(`einsum_${sfx}`, ...data, ...plan);
 }
 
-/** What one einsum step needs: kernel suffix, operands, output, label sizes. */
+function unique(labels: readonly string[]): string[] {
+  return [...new Set(labels)];
+}
+
+function without(labels: readonly string[], drop: readonly string[]): string[] {
+  return unique(labels).filter((l) => !drop.includes(l));
+}
+
+function inBoth(step: EinsumStep, label: string): boolean {
+  return step.a.labels.includes(label) && !!step.b?.labels.includes(label);
+}
+
+/**
+ * A two-operand f32 step as a batched GEMM: labels summed in one operand only are summed
+ * out first, then a is arranged [batch, m, k], b [batch, k, n], and the product lands in
+ * `out` (through scratch when `out` orders its labels otherwise).
+ */
+function gemmStep(args: KernelArgs, step: EinsumStep & { b: Operand }): void {
+  const { out, size } = step;
+  // Labels neither in `out` nor in the other operand are summed out of their operand.
+  const kept = (op: Operand, other: Operand) =>
+    unique(op.labels).filter((l) => out.labels.includes(l) || other.labels.includes(l));
+  const [a, b] = [
+    arrange(args, step, step.a, kept(step.a, step.b)),
+    arrange(args, step, step.b, kept(step.b, step.a)),
+  ];
+  const joint = { ...step, a, b };
+  const batch = out.labels.filter((l) => inBoth(joint, l));
+  const m = out.labels.filter((l) => a.labels.includes(l) && !b.labels.includes(l));
+  const n = out.labels.filter((l) => b.labels.includes(l) && !a.labels.includes(l));
+  const k = a.labels.filter((l) => !out.labels.includes(l));
+  const [pa, pb] = [
+    arrange(args, step, a, [...batch, ...m, ...k]),
+    arrange(args, step, b, [...batch, ...k, ...n]),
+  ];
+  const labels = [...batch, ...m, ...n], direct = labels.join() === out.labels.join();
+  const y = direct ? out : scratchOperand(args, step, labels);
+  const dims = [batch, m, k, n].map((ls) => sizeOf(ls.map(size)));
+  const scratch = gemmScratch(args, dims[1], dims[2], dims[3]);
+  const gemm = [...dims, args.scratch(scratch * 4), scratch];
+  args.kernels.call("einsum_gemm_f32", pa.ptr, pb.ptr, y.ptr, ...gemm);
+  if (!direct) einsumStep(args, { ...step, a: y, b: undefined, out });
+}
+
+/** Fresh scratch for an operand with these labels. */
+function scratchOperand(args: KernelArgs, step: EinsumStep, labels: string[]): Operand {
+  const dims = labels.map(step.size);
+  return { ptr: args.scratch(sizeOf(dims) * step.bytes), labels, dims };
+}
+
+/**
+ * `op` with exactly `labels`, in that order: copied (transposed, diagonals taken, labels
+ * it lacks summed out) unless it is laid out so already.
+ */
+function arrange(args: KernelArgs, step: EinsumStep, op: Operand, labels: string[]): Operand {
+  if (labels.join() === op.labels.join()) return op;
+  const out = scratchOperand(args, step, labels);
+  einsumStep(args, { ...step, a: op, b: undefined, out });
+  return out;
+}
+
+/** What one einsum step needs: kernel suffix, element bytes, operands, output, sizes. */
 interface EinsumStep {
   sfx: string;
+  bytes: number;
   a: Operand;
   b?: Operand;
   out: Operand;
@@ -297,10 +332,11 @@ function einsum(args: KernelArgs<EinsumParams>): void {
   const xs = inputs.map((t) => t!);
   const { terms, output, sizes } = einsumShape(node, params, xs.map((t) => [...t.dims]));
   const size = (l: string) => sizes.get(l) as number;
-  const dtype = xs[0].dtype, sfx = suffix(dtype);
+  const dtype = xs[0].dtype, sfx = SUFFIX[dtype], bytes = computeBytes(dtype);
   staged(args, xs, [y], (ptrs, [yp]) => {
     const ops = xs.map((t, i): Operand => ({ ptr: ptrs[i], labels: terms[i], dims: t.dims }));
     let a = ops[0];
+    // One step per further operand; a lone operand takes one step by itself.
     for (let i = 1; i <= Math.max(1, ops.length - 1); i++) {
       const b = ops[i], last = i >= ops.length - 1;
       const later = new Set([...output, ...terms.slice(i + 1).flat()]);
@@ -308,9 +344,9 @@ function einsum(args: KernelArgs<EinsumParams>): void {
         ? output
         : [...new Set([...a.labels, ...b.labels])].filter((l) => later.has(l));
       const dims = labels.map(size);
-      const ptr = last ? yp : args.scratch(sizeOf(dims) * computeBytes(dtype));
+      const ptr = last ? yp : args.scratch(sizeOf(dims) * bytes);
       const out = { ptr, labels, dims };
-      einsumStep(args, { sfx, a, b, out, size });
+      einsumStep(args, { sfx, bytes, a, b, out, size });
       a = out;
     }
   });

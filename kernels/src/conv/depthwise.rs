@@ -39,25 +39,28 @@ impl Axis {
     }
 }
 
+/// Filters up to this many taps (7×7) keep their weights splatted in vectors; larger ones
+/// run per pixel.
+const MAX_TAPS: usize = 49;
+
 /// Convolves one channel plane `x` with its filter `w` (kh × kw) into plane `y`.
 pub fn plane(g: &ConvGeom, x: &[f32], w: &[f32], bias: f32, y: &mut [f32], act: Activation) {
     let (ay, ax) = (Axis::of(g, 1), Axis::of(g, 2));
     let ow = g.output[2];
+    let mut wv = [f32x4_splat(0.0); MAX_TAPS];
+    for (v, &s) in wv.iter_mut().zip(w) {
+        *v = f32x4_splat(s);
+    }
+    let vectors = w.len() <= MAX_TAPS;
     for (oy, row) in y.chunks_exact_mut(ow).enumerate() {
-        let rows = ay.taps(oy);
-        let rows = Rows {
-            x,
-            w,
-            ay,
-            ax,
-            iy0: ay.origin(oy),
-            rows,
-        };
+        let rows = Rows { x, w, wv: &wv, ay, ax, iy0: ay.origin(oy), rows: ay.taps(oy) };
         let mut ox = 0;
         while ox < ow {
             ox = match ax.stride {
-                1 if rows.fits(ox, 8) => rows.vector::<1>(ox, bias, act, row),
-                2 if rows.fits(ox, 8) => rows.vector::<2>(ox, bias, act, row),
+                1 if vectors && rows.fits(ox, 8) => rows.vector::<1, 2>(ox, bias, act, row),
+                1 if vectors && rows.fits(ox, 4) => rows.vector::<1, 1>(ox, bias, act, row),
+                2 if vectors && rows.fits(ox, 8) => rows.vector::<2, 2>(ox, bias, act, row),
+                2 if vectors && rows.fits(ox, 4) => rows.vector::<2, 1>(ox, bias, act, row),
                 _ => rows.scalar(ox, bias, act, row),
             };
         }
@@ -68,6 +71,8 @@ pub fn plane(g: &ConvGeom, x: &[f32], w: &[f32], bias: f32, y: &mut [f32], act: 
 struct Rows<'a> {
     x: &'a [f32],
     w: &'a [f32],
+    /// `w` splatted, one vector per tap.
+    wv: &'a [v128],
     ay: Axis,
     ax: Axis,
     iy0: isize,
@@ -84,35 +89,29 @@ impl Rows<'_> {
     /// loads one element past its last tap).
     fn fits(&self, ox: usize, n: usize) -> bool {
         let first = self.ax.origin(ox);
-        let reach = ((n - 1) * self.ax.stride
-            + (self.ax.kernel - 1) * self.ax.dilation
-            + self.ax.stride) as isize;
-        first >= 0 && first + reach <= self.ax.input as isize
+        let reach = (n - 1) * self.ax.stride + (self.ax.kernel - 1) * self.ax.dilation + self.ax.stride;
+        first >= 0 && first + reach as isize <= self.ax.input as isize
     }
 
-    /// Eight outputs from ox with vector loads at stride S; returns the next ox.
+    /// 4·V outputs from ox with vector loads at stride S; returns the next ox.
     #[inline(always)]
-    fn vector<const S: usize>(
-        &self,
-        ox: usize,
-        bias: f32,
-        act: Activation,
-        out: &mut [f32],
-    ) -> usize {
-        let mut acc = [f32x4_splat(bias); 2];
+    fn vector<const S: usize, const V: usize>(&self, ox: usize, bias: f32, act: Activation, out: &mut [f32]) -> usize {
+        let mut acc = [f32x4_splat(bias); V];
         let ix0 = self.ax.origin(ox) as usize;
+        let kw = self.ax.kernel;
         for ky in self.rows.0..self.rows.1 {
             let input = self.input_row(ky);
-            for kx in 0..self.ax.kernel {
-                let wv = f32x4_splat(self.w[ky * self.ax.kernel + kx]);
+            for (kx, &wv) in self.wv[ky * kw..(ky + 1) * kw].iter().enumerate() {
                 let ix = ix0 + kx * self.ax.dilation;
-                acc[0] = madd(load_strided::<S>(input, ix), wv, acc[0]);
-                acc[1] = madd(load_strided::<S>(input, ix + 4 * S), wv, acc[1]);
+                for (q, a) in acc.iter_mut().enumerate() {
+                    *a = madd(load_strided::<S>(input, ix + 4 * q * S), wv, *a);
+                }
             }
         }
-        store(out, ox, act.apply4(acc[0]));
-        store(out, ox + 4, act.apply4(acc[1]));
-        ox + 8
+        for (q, &a) in acc.iter().enumerate() {
+            store(out, ox + 4 * q, act.apply4(a));
+        }
+        ox + 4 * V
     }
 
     /// One output at ox, taps clipped to the input; returns the next ox.
@@ -123,8 +122,7 @@ impl Rows<'_> {
         for ky in self.rows.0..self.rows.1 {
             let input = self.input_row(ky);
             for kx in x0..x1 {
-                acc += self.w[ky * self.ax.kernel + kx]
-                    * input[(ix0 + (kx * self.ax.dilation) as isize) as usize];
+                acc += self.w[ky * self.ax.kernel + kx] * input[(ix0 + (kx * self.ax.dilation) as isize) as usize];
             }
         }
         out[ox] = act.apply(acc);

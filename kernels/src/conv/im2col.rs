@@ -36,8 +36,31 @@ pub fn tap_offsets(g: &ConvGeom, out: &mut [u32]) {
 struct Columns {
     origin: [[isize; 3]; NR],
     width: usize,
-    /// All columns lie in one output row, so they differ only along x by the stride.
-    one_row: bool,
+}
+
+/// Walks the im2col rows p0.. in order, tracking the kernel tap (kz, ky, kx) and channel.
+struct Taps {
+    kernel: [usize; 3],
+    /// Channel, then kz, ky, kx.
+    at: [usize; 4],
+}
+
+impl Taps {
+    fn new(kernel: [usize; 3], p: usize) -> Self {
+        let [kd, kh, kw] = kernel;
+        Taps { kernel, at: [p / (kw * kh * kd), p / (kw * kh) % kd, p / kw % kh, p % kw] }
+    }
+
+    fn advance(&mut self) {
+        for a in (1..4).rev() {
+            self.at[a] += 1;
+            if self.at[a] < self.kernel[a - 1] {
+                return;
+            }
+            self.at[a] = 0;
+        }
+        self.at[0] += 1;
+    }
 }
 
 impl Im2col<'_> {
@@ -51,49 +74,55 @@ impl Im2col<'_> {
                 o[a] = (out[a] * self.g.strides[a]) as isize - self.g.pads[a] as isize;
             }
         }
-        Columns {
-            origin,
-            width,
-            one_row: width == NR && j % ow + NR <= ow,
+        Columns { origin, width }
+    }
+
+    /// Packs one panel whose NR columns lie in one output row: per axis the taps inside
+    /// the image are a range, and inside it a row is NR inputs at stride sw.
+    fn pack_row_panel(&self, cols: &Columns, p0: usize, panel: &mut [f32]) {
+        let g = self.g;
+        let o = cols.origin[0];
+        let sw = g.strides[2];
+        let inside = |a: usize, extra: usize| {
+            let bound = g.input[a] as isize - extra as isize;
+            super::tap_range(g.kernel[a], g.dilations[a], o[a], bound.max(0) as usize)
+        };
+        let (z, y, x) = (inside(0, 0), inside(1, 0), inside(2, (NR - 1) * sw));
+        // Signed: the origin may sit in the padding, the taps in range bring it back in.
+        let start = (o[0] * g.input[1] as isize + o[1]) * g.input[2] as isize + o[2];
+        let mut taps = Taps::new(g.kernel, p0);
+        for (dst, &t) in panel.chunks_exact_mut(NR).zip(&self.taps[p0..]) {
+            let [_, kz, ky, kx] = taps.at;
+            let rows_in = (z.0..z.1).contains(&kz) && (y.0..y.1).contains(&ky);
+            if rows_in && (x.0..x.1).contains(&kx) {
+                let at = (start + t as isize) as usize;
+                for (jj, v) in dst.iter_mut().enumerate() {
+                    *v = self.x[at + jj * sw];
+                }
+            } else if rows_in {
+                self.gather(cols, &taps, dst);
+            } else {
+                dst.fill(0.0);
+            }
+            taps.advance();
         }
     }
 
-    /// Writes row (c, kz, ky, kx) of the panel's columns into `dst` (NR floats).
-    fn row(&self, cols: &Columns, c: usize, k: [usize; 3], dst: &mut [f32]) {
+    /// Writes the row at `taps` of the panel's columns into `dst`, checking every column.
+    fn gather(&self, cols: &Columns, taps: &Taps, dst: &mut [f32]) {
         let [id, ih, iw] = self.g.input;
+        let [c, kz, ky, kx] = taps.at;
+        let d = [kz, ky, kx];
         let plane = &self.x[c * id * ih * iw..(c + 1) * id * ih * iw];
-        let d: [isize; 3] = core::array::from_fn(|a| (k[a] * self.g.dilations[a]) as isize);
-        let at = |o: &[isize; 3]| {
-            let (z, y, x) = (o[0] + d[0], o[1] + d[1], o[2] + d[2]);
-            let inside = z >= 0
-                && y >= 0
-                && x >= 0
-                && (z as usize) < id
-                && (y as usize) < ih
-                && (x as usize) < iw;
-            inside.then(|| (z as usize * ih + y as usize) * iw + x as usize)
-        };
-        if cols.one_row {
-            let sw = self.g.strides[2];
-            let first = cols.origin[0][2] + d[2];
-            let last = first + ((NR - 1) * sw) as isize;
-            if let (Some(start), true) = (at(&cols.origin[0]), last < iw as isize) {
-                if sw == 1 {
-                    dst.copy_from_slice(&plane[start..start + NR]);
-                } else {
-                    for (jj, v) in dst.iter_mut().enumerate() {
-                        *v = plane[start + jj * sw];
-                    }
-                }
-                return;
-            }
-        }
         for (jj, v) in dst.iter_mut().enumerate() {
-            *v = if jj < cols.width {
-                at(&cols.origin[jj]).map_or(0.0, |i| plane[i])
-            } else {
-                0.0
-            };
+            let mut at = 0;
+            let mut inside = jj < cols.width;
+            for a in 0..3 {
+                let i = cols.origin[jj][a] + (d[a] * self.g.dilations[a]) as isize;
+                inside &= i >= 0 && (i as usize) < self.g.input[a];
+                at = at * self.g.input[a] + i.max(0) as usize;
+            }
+            *v = if inside { plane[at] } else { 0.0 };
         }
     }
 }
@@ -130,18 +159,18 @@ impl PackB for Im2col<'_> {
         if kc == 0 {
             return;
         }
-        let [kd, kh, kw] = self.g.kernel;
-        for (t, panel) in out
-            .chunks_exact_mut(kc * NR)
-            .take(nc.div_ceil(NR))
-            .enumerate()
-        {
+        let ow = self.g.output[2];
+        for (t, panel) in out.chunks_exact_mut(kc * NR).take(nc.div_ceil(NR)).enumerate() {
             let j = j0 + t * NR;
             let cols = self.columns(j, NR.min(j0 + nc - j));
-            for (i, dst) in panel.chunks_exact_mut(NR).enumerate() {
-                let p = p0 + i;
-                let k = [p / (kw * kh) % kd, p / kw % kh, p % kw];
-                self.row(&cols, p / (kw * kh * kd), k, dst);
+            if cols.width == NR && j % ow + NR <= ow {
+                self.pack_row_panel(&cols, p0, panel);
+            } else {
+                let mut taps = Taps::new(self.g.kernel, p0);
+                for dst in panel.chunks_exact_mut(NR) {
+                    self.gather(&cols, &taps, dst);
+                    taps.advance();
+                }
             }
         }
     }

@@ -141,7 +141,13 @@ pub fn arith_f32(op: BinaryOp, plan: &Broadcast<2>, a: &[f32], b: &[f32], y: &mu
         PRelu => simd(plan, a, b, y, |x, s| {
             v128_bitselect(f32x4_mul(x, s), x, f32x4_lt(x, zero))
         }),
-        Pow => apply(plan, a, b, y, |x, e| if e == 2.0 { x * x } else { x.pow(e) }),
+        Pow => apply(
+            plan,
+            a,
+            b,
+            y,
+            |x, e| if e == 2.0 { x * x } else { x.pow(e) },
+        ),
         _ => return arith(op, plan, a, b, y),
     }
     true

@@ -38,7 +38,10 @@ impl<'a, const K: usize> Broadcast<'a, K> {
         for (k, s) in strides.iter_mut().enumerate() {
             *s = &plan[rank * (k + 1)..rank * (k + 2)];
         }
-        Some(Broadcast { dims: &plan[..rank], strides })
+        Some(Broadcast {
+            dims: &plan[..rank],
+            strides,
+        })
     }
 
     /// Whether walking this plan stays inside operands of `lens` elements and an output of
@@ -117,14 +120,23 @@ pub fn zip2<A: Copy, B: Copy, Y>(
     mut rows: impl FnMut(Row<A>, Row<B>, &mut [Y]),
 ) {
     plan.for_each_row(|[oa, ob], oy, len| {
-        rows(plan.row(0, a, oa, len), plan.row(1, b, ob, len), &mut y[oy..oy + len]);
+        rows(
+            plan.row(0, a, oa, len),
+            plan.row(1, b, ob, len),
+            &mut y[oy..oy + len],
+        );
     });
 }
 
 /// y[i] = f(a[i], b[i]) over one row, with a loop per operand kind so each compiles
 /// to a tight (auto-vectorizable) loop.
 #[inline(always)]
-pub fn zip_row<A: Copy, B: Copy, Y: Copy>(a: Row<A>, b: Row<B>, y: &mut [Y], f: impl Fn(A, B) -> Y) {
+pub fn zip_row<A: Copy, B: Copy, Y: Copy>(
+    a: Row<A>,
+    b: Row<B>,
+    y: &mut [Y],
+    f: impl Fn(A, B) -> Y,
+) {
     match (a, b) {
         (Row::Run(a), Row::Run(b)) => {
             for ((y, &a), &b) in y.iter_mut().zip(a).zip(b) {

@@ -22,16 +22,39 @@ impl F16 {
         }
     }
 
-    /// The nearest f16 (ties to even; overflow gives infinity).
+    /// The nearest f16 (ties to even; overflow gives infinity, NaN a quiet NaN). The
+    /// common normal case is a few integer operations; subnormal results let the f32
+    /// adder do the rounding.
     #[inline]
     pub fn from_f32(x: f32) -> F16 {
-        F16(narrow(x.to_bits() as u64, 23, 127, 32))
+        let bits = x.to_bits();
+        let sign = ((bits >> 16) & 0x8000) as u16;
+        let abs = bits & 0x7fff_ffff;
+        let h = if abs >= 0x4780_0000 {
+            // 2^16 and beyond: infinity, or NaN kept quiet.
+            if abs > 0x7f80_0000 {
+                0x7e00
+            } else {
+                0x7c00
+            }
+        } else if abs < 0x3880_0000 {
+            // Below 2^-14: adding 0.5 aligns the f16 subnormal units with f32's last
+            // mantissa bits, and the addition rounds to nearest even.
+            let half = f32::from_bits(0x3f00_0000);
+            (f32::from_bits(abs) + half).to_bits() - half.to_bits()
+        } else {
+            // Re-bias the exponent, round the 13 dropped bits to nearest even; a carry may
+            // reach infinity, which is right.
+            let odd = (abs >> 13) & 1;
+            (abs - (112 << 23) + 0xfff + odd) >> 13
+        };
+        F16(sign | h as u16)
     }
 
     /// The nearest f16 rounded once from f64 (no double rounding through f32).
     #[inline]
     pub fn from_f64(x: f64) -> F16 {
-        F16(narrow(x.to_bits(), 52, 1023, 64))
+        F16(narrow(x.to_bits()))
     }
 }
 
@@ -47,34 +70,31 @@ impl PartialOrd for F16 {
     }
 }
 
-/// Rounds the binary float with `man` mantissa bits, exponent `bias` and `width` total
-/// bits, given as `bits`, to the nearest f16 bits, ties to even.
+/// Rounds f64 `bits` to the nearest f16 bits, ties to even.
 #[inline]
-fn narrow(bits: u64, man: u32, bias: u64, width: u32) -> u16 {
-    let sign = ((bits >> (width - 16)) & 0x8000) as u16;
-    let abs = bits & ((1u64 << (width - 1)) - 1);
-    let exp_all = (1u64 << (width - 1 - man)) - 1;
-    let exp = abs >> man;
-    if exp == exp_all {
-        // Infinity stays infinity; NaN stays a (quiet) NaN with its top payload bits.
-        let nan = if abs & ((1u64 << man) - 1) != 0 { 0x200 | (abs >> (man - 10)) as u16 } else { 0 };
-        return sign | 0x7c00 | (nan & 0x3ff);
+fn narrow(bits: u64) -> u16 {
+    const MAN: u32 = 52;
+    const BIAS: u64 = 1023;
+    let sign = ((bits >> 48) & 0x8000) as u16;
+    let abs = bits & !(1u64 << 63);
+    let exp = abs >> MAN;
+    if exp == 0x7ff {
+        // Infinity stays infinity; NaN stays a quiet NaN.
+        return sign | if abs << 12 != 0 { 0x7e00 } else { 0x7c00 };
     }
-    if exp >= bias + 16 {
+    if exp >= BIAS + 16 {
         return sign | 0x7c00;
     }
-    if exp + 14 < bias {
+    if exp + 14 < BIAS {
         // Below 2^-14: an f16 subnormal, counting units of 2^-24.
-        if exp + 25 < bias {
-            return sign; // Below 2^-25: rounds to zero.
+        if exp + 25 < BIAS {
+            return sign; // below 2^-25: rounds to zero
         }
-        let mantissa = (abs & ((1u64 << man) - 1)) | (1u64 << man);
-        let shift = (bias - 24 + man as u64 - exp) as u32;
-        return sign | round_shift(mantissa, shift) as u16;
+        let mantissa = (abs & ((1u64 << MAN) - 1)) | (1u64 << MAN);
+        return sign | round_shift(mantissa, (BIAS - 24 + MAN as u64 - exp) as u32) as u16;
     }
     // Normal: re-bias the exponent and drop mantissa bits; a carry may reach infinity.
-    let rebased = abs - ((bias - 15) << man);
-    sign | round_shift(rebased, man - 10) as u16
+    sign | round_shift(abs - ((BIAS - 15) << MAN), MAN - 10) as u16
 }
 
 /// `v >> shift` rounded to nearest, ties to even (`shift` ≥ 1).

@@ -166,47 +166,11 @@ macro_rules! unsigned_num {
 signed_num!(i8, i16, i32, i64);
 unsigned_num!(u8, u16, u32, u64);
 
-impl Num for f64 {
-    const ZERO: Self = 0.0;
-    const ONE: Self = 1.0;
-    #[inline]
-    fn add(self, b: Self) -> Self {
-        self + b
-    }
-    #[inline]
-    fn sub(self, b: Self) -> Self {
-        self - b
-    }
-    #[inline]
-    fn mul(self, b: Self) -> Self {
-        self * b
-    }
-    #[inline]
-    fn div(self, b: Self) -> Self {
-        self / b
-    }
-    #[inline]
-    fn neg(self) -> Self {
-        -self
-    }
-    #[inline]
-    fn fmod(self, b: Self) -> Self {
-        self % b
-    }
-    #[inline]
-    fn pow(self, b: Self) -> Self {
-        math::pow(self, b)
-    }
-    #[inline]
-    fn abs(self) -> Self {
-        f64::abs(self)
-    }
-}
-
-/// Types whose arithmetic is f64's, rounded back after each operation. f32 and f16
-/// results are then correctly rounded for + - × ÷ (f64 carries enough extra bits).
-macro_rules! num_via_f64 {
-    ($t:ty, $to:expr, $from:expr, $zero:expr, $one:expr) => {
+/// Float types, computing in the wide type `W` and rounding back after each operation:
+/// float16 in f32, which holds more than twice its precision, so + - × ÷ stay correctly
+/// rounded. Powers compute in f64.
+macro_rules! num_float {
+    ($t:ty, $w:ty, $to:expr, $from:expr, $zero:expr, $one:expr) => {
         impl Num for $t {
             const ZERO: Self = $zero;
             const ONE: Self = $one;
@@ -236,7 +200,7 @@ macro_rules! num_via_f64 {
             }
             #[inline]
             fn pow(self, b: Self) -> Self {
-                $from(math::pow($to(self), $to(b)))
+                $from(math::pow($to(self) as f64, $to(b) as f64) as $w)
             }
             #[inline]
             fn abs(self) -> Self {
@@ -246,5 +210,6 @@ macro_rules! num_via_f64 {
     };
 }
 
-num_via_f64!(f32, |x: f32| x as f64, |x: f64| x as f32, 0.0, 1.0);
-num_via_f64!(F16, |x: F16| x.to_f32() as f64, F16::from_f64, F16(0), F16(0x3c00));
+num_float!(f64, f64, |x| x, |x| x, 0.0, 1.0);
+num_float!(f32, f32, |x| x, |x| x, 0.0, 1.0);
+num_float!(F16, f32, F16::to_f32, F16::from_f32, F16(0), F16(0x3c00));

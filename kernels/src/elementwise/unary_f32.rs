@@ -70,7 +70,9 @@ pub fn unary(op: UnaryOp, x: &[f32], y: &mut [f32], p: Params) {
         Erf => map4(x, y, vmath::erf),
         LeakyRelu => map4(x, y, |v| select(f32x4_lt(v, zero), f32x4_mul(a, v), v)),
         Elu => map4(x, y, |v| select(f32x4_lt(v, zero), elu_neg(v, a), v)),
-        Selu => map4(x, y, |v| f32x4_mul(b, select(f32x4_le(v, zero), elu_neg(v, a), v))),
+        Selu => map4(x, y, |v| {
+            f32x4_mul(b, select(f32x4_le(v, zero), elu_neg(v, a), v))
+        }),
         Celu => map4(x, y, |v| {
             let neg = f32x4_mul(a, vmath::expm1(f32x4_div(f32x4_min(v, zero), a)));
             f32x4_add(f32x4_max(v, zero), f32x4_min(neg, zero))
@@ -85,7 +87,10 @@ pub fn unary(op: UnaryOp, x: &[f32], y: &mut [f32], p: Params) {
         GeluTanh => map4(x, y, |v| {
             // 0.5·(1 + tanh u) = sigmoid(2u)
             let cubic = madd(f32x4_mul(f32x4_mul(v, v), v), splat(0.044715), v);
-            f32x4_mul(v, vmath::sigmoid(f32x4_mul(cubic, splat(2.0 * SQRT_2_OVER_PI))))
+            f32x4_mul(
+                v,
+                vmath::sigmoid(f32x4_mul(cubic, splat(2.0 * SQRT_2_OVER_PI))),
+            )
         }),
         Softplus => map4(x, y, |v| {
             let tail = vmath::log1p(vmath::exp(f32x4_neg(f32x4_abs(v))));
@@ -114,4 +119,3 @@ pub fn clip(x: &[f32], y: &mut [f32], lo: Option<f32>, hi: Option<f32>) {
     let hi = splat(hi.unwrap_or(f32::INFINITY));
     map4(x, y, |v| clamp4(v, lo, hi));
 }
-

@@ -59,7 +59,9 @@ pub fn unary(op: UnaryOp, x: &[f64], y: &mut [f64], p: Params) {
         LeakyRelu => map(x, y, |v| if v < 0.0 { a * v } else { v }),
         Elu => map(x, y, |v| if v < 0.0 { a * math::expm1(v) } else { v }),
         Selu => map(x, y, |v| b * if v <= 0.0 { a * math::expm1(v) } else { v }),
-        Celu => map(x, y, |v| Num::max(v, 0.0) + Num::min(a * math::expm1(v / a), 0.0)),
+        Celu => map(x, y, |v| {
+            Num::max(v, 0.0) + Num::min(a * math::expm1(v / a), 0.0)
+        }),
         Sigmoid => map(x, y, |v| {
             // Both branches divide by a number ≥ 1, so neither loses precision.
             if v >= 0.0 {

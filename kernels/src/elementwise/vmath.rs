@@ -16,17 +16,30 @@ fn splat(v: f32) -> v128 {
 /// c[0] + z·c[1] + z²·c[2] + ... by Horner's rule.
 #[inline(always)]
 fn poly(z: v128, c: &[f32]) -> v128 {
-    c.iter().rev().fold(splat(0.0), |acc, &k| madd(acc, z, splat(k)))
+    let (&last, rest) = c.split_last().unwrap_or((&0.0, &[]));
+    rest.iter()
+        .rev()
+        .fold(splat(last), |acc, &k| madd(acc, z, splat(k)))
 }
 
 /// 1/n! for n = 2..=7: e^r - 1 = r + r²·P(r), exhausted for |r| ≤ ln2/2 in f32.
-const INV_FACT: [f32; 6] = [1.0 / 2.0, 1.0 / 6.0, 1.0 / 24.0, 1.0 / 120.0, 1.0 / 720.0, 1.0 / 5040.0];
+const INV_FACT: [f32; 6] = [
+    1.0 / 2.0,
+    1.0 / 6.0,
+    1.0 / 24.0,
+    1.0 / 120.0,
+    1.0 / 720.0,
+    1.0 / 5040.0,
+];
 
 /// x = k·ln2 + r with |r| ≤ ln2/2; returns (r, k).
 #[inline(always)]
 fn reduce_ln2(x: v128) -> (v128, v128) {
     let k = f32x4_nearest(f32x4_mul(x, splat(LOG2E)));
-    let r = f32x4_sub(f32x4_sub(x, f32x4_mul(k, splat(LN2_HI))), f32x4_mul(k, splat(LN2_LO)));
+    let r = f32x4_sub(
+        f32x4_sub(x, f32x4_mul(k, splat(LN2_HI))),
+        f32x4_mul(k, splat(LN2_LO)),
+    );
     (r, k)
 }
 
@@ -35,10 +48,12 @@ fn expm1_small(r: v128) -> v128 {
     madd(f32x4_mul(r, r), poly(r, &INV_FACT), r)
 }
 
-/// 2^k for integral k in [-126, 127], built from the exponent bits.
+/// 2^k for integral k in [-126, 127]. Adding 2^23 + 127 leaves k + 127 in the low
+/// mantissa bits, which the shift moves into the exponent field (cheaper than a
+/// float-to-int conversion).
 #[inline(always)]
 fn pow2(k: v128) -> v128 {
-    i32x4_shl(i32x4_add(i32x4_trunc_sat_f32x4(k), i32x4_splat(127)), 23)
+    i32x4_shl(f32x4_add(k, splat(8388735.0)), 23)
 }
 
 /// e^x.
@@ -105,7 +120,10 @@ pub fn ln(x: v128) -> v128 {
     let f = f32x4_sub(m, splat(1.0));
     let s = f32x4_div(f, f32x4_add(f, splat(2.0)));
     let z = f32x4_mul(s, s);
-    let ln_m = f32x4_sub(f, f32x4_mul(s, f32x4_sub(f, f32x4_mul(z, poly(z, &ATANH_SERIES)))));
+    let ln_m = f32x4_sub(
+        f,
+        f32x4_mul(s, f32x4_sub(f, f32x4_mul(z, poly(z, &ATANH_SERIES)))),
+    );
     let r = madd(e, splat(LN2_HI), madd(e, splat(LN2_LO), ln_m));
     let r = v128_bitselect(r, splat(f32::NAN), f32x4_gt(x, splat(0.0)));
     let r = v128_bitselect(splat(f32::NEG_INFINITY), r, f32x4_eq(x, splat(0.0)));
@@ -169,7 +187,11 @@ pub fn gelu_erf(x: v128) -> v128 {
     let a = f32x4_abs(u);
     let tail = erfc_large(a);
     let large = v128_bitselect(tail, f32x4_sub(splat(2.0), tail), f32x4_lt(u, splat(0.0)));
-    let one_plus = v128_bitselect(f32x4_add(splat(1.0), erf_small(u)), large, f32x4_lt(a, splat(ERF_SPLIT)));
+    let one_plus = v128_bitselect(
+        f32x4_add(splat(1.0), erf_small(u)),
+        large,
+        f32x4_lt(a, splat(ERF_SPLIT)),
+    );
     f32x4_mul(f32x4_mul(x, splat(0.5)), one_plus)
 }
 

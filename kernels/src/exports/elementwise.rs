@@ -82,7 +82,9 @@ pub unsafe extern "C" fn elementwise_unary(
     alpha: f64,
     beta: f64,
 ) -> i32 {
-    let Some(op) = UnaryOp::from_code(op) else { return BAD_TYPE };
+    let Some(op) = UnaryOp::from_code(op) else {
+        return BAD_TYPE;
+    };
     let p = Params { alpha, beta };
     // SAFETY: the caller guarantees `n` elements of `dtype` at `x` and at `y`, disjoint.
     unsafe {
@@ -124,7 +126,11 @@ pub unsafe extern "C" fn elementwise_classify(
     y: *mut Bool,
     n: usize,
 ) -> i32 {
-    let classes = Classes { nan: classes & 1 != 0, pos_inf: classes & 2 != 0, neg_inf: classes & 4 != 0 };
+    let classes = Classes {
+        nan: classes & 1 != 0,
+        pos_inf: classes & 2 != 0,
+        neg_inf: classes & 4 != 0,
+    };
     on_type!(dtype, T in [1 => f32, 10 => F16, 11 => f64] => {
         // SAFETY: the caller guarantees the lengths and that the buffers are disjoint.
         unsafe { classify::<T>(src(x.cast(), n), dst(y, n), classes) };
@@ -148,7 +154,13 @@ impl Binary {
     /// overlaps neither input.
     unsafe fn slices<'a, T, Y>(&self) -> (&'a [T], &'a [T], &'a mut [Y]) {
         // SAFETY: as documented above.
-        unsafe { (src(self.a.cast(), self.na), src(self.b.cast(), self.nb), dst(self.y.cast(), self.ny)) }
+        unsafe {
+            (
+                src(self.a.cast(), self.na),
+                src(self.b.cast(), self.nb),
+                dst(self.y.cast(), self.ny),
+            )
+        }
     }
 }
 
@@ -185,10 +197,21 @@ pub unsafe extern "C" fn elementwise_binary(
     plan_ptr: *const i32,
     rank: usize,
 ) -> i32 {
-    let Some(op) = BinaryOp::from_code(op) else { return BAD_TYPE };
+    let Some(op) = BinaryOp::from_code(op) else {
+        return BAD_TYPE;
+    };
     // SAFETY: the caller guarantees the plan's length.
-    let Some(bc) = (unsafe { plan(plan_ptr, rank, [na, nb], ny) }) else { return BAD_SHAPE };
-    let io = Binary { a, na, b, nb, y, ny };
+    let Some(bc) = (unsafe { plan(plan_ptr, rank, [na, nb], ny) }) else {
+        return BAD_SHAPE;
+    };
+    let io = Binary {
+        a,
+        na,
+        b,
+        nb,
+        y,
+        ny,
+    };
     // SAFETY: the caller guarantees the element counts and that `y` is disjoint.
     unsafe {
         match dtype {
@@ -234,10 +257,21 @@ pub unsafe extern "C" fn elementwise_compare(
     plan_ptr: *const i32,
     rank: usize,
 ) -> i32 {
-    let Some(op) = CompareOp::from_code(op) else { return BAD_TYPE };
+    let Some(op) = CompareOp::from_code(op) else {
+        return BAD_TYPE;
+    };
     // SAFETY: the caller guarantees the plan's length.
-    let Some(bc) = (unsafe { plan(plan_ptr, rank, [na, nb], ny) }) else { return BAD_SHAPE };
-    let io = Binary { a, na, b, nb, y, ny };
+    let Some(bc) = (unsafe { plan(plan_ptr, rank, [na, nb], ny) }) else {
+        return BAD_SHAPE;
+    };
+    let io = Binary {
+        a,
+        na,
+        b,
+        nb,
+        y,
+        ny,
+    };
     any_type!(dtype, T => {
         // SAFETY: the caller guarantees the element counts and that `y` is disjoint.
         let (a, b, y) = unsafe { io.slices::<T, Bool>() };
@@ -267,7 +301,9 @@ pub unsafe extern "C" fn elementwise_where(
     rank: usize,
 ) -> i32 {
     // SAFETY: the caller guarantees the plan's length.
-    let Some(bc) = (unsafe { plan(plan_ptr, rank, [nc, nx, ny], n) }) else { return BAD_SHAPE };
+    let Some(bc) = (unsafe { plan(plan_ptr, rank, [nc, nx, ny], n) }) else {
+        return BAD_SHAPE;
+    };
     on_type!(bytes, T in [1 => u8, 2 => u16, 4 => u32, 8 => u64] => {
         // SAFETY: the caller guarantees the element counts and that `out` is disjoint.
         unsafe {
@@ -311,7 +347,13 @@ pub unsafe extern "C" fn elementwise_clip(
 /// # Safety
 /// `x` holds `n` elements of `from`, `y` `n` of `to`, not overlapping.
 #[no_mangle]
-pub unsafe extern "C" fn elementwise_cast(from: i32, to: i32, x: *const u8, y: *mut u8, n: usize) -> i32 {
+pub unsafe extern "C" fn elementwise_cast(
+    from: i32,
+    to: i32,
+    x: *const u8,
+    y: *mut u8,
+    n: usize,
+) -> i32 {
     any_type!(from, S => any_type!(to, D => {
         // SAFETY: the caller guarantees the lengths and that the buffers are disjoint.
         unsafe { cast::cast::<S, D>(src(x.cast(), n), dst(y.cast(), n)) };

@@ -2,6 +2,8 @@
 //! (`elem`: 1, 2, 4 or 8 bytes) and serve every type of that width; kernels that compute
 //! take the ONNX type code. Index tensors are int32 or int64 (`idx_bytes` 4 or 8).
 //! Small i32 arrays (dims, strides) come as one pointer each, laid out as documented.
+// A C ABI takes one argument per buffer, length and scalar.
+#![allow(clippy::too_many_arguments)]
 use super::OK;
 use crate::movement::{dims_of, Fault, MAX_RANK};
 use core::mem::align_of;

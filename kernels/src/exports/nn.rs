@@ -1,7 +1,6 @@
-//! Raw exports of the nn kernels: GEMM, convolution, pooling, normalization, and the
-//! float16/float64 staging conversions their bindings use. Status codes are below.
-use super::{dst, src, OK};
-use crate::gemm::stage;
+//! Raw exports of the nn kernels: GEMM, convolution, pooling and normalization, one file
+//! per group. Status codes are below.
+use super::{dst, OK};
 
 mod conv;
 mod gemm;
@@ -41,23 +40,3 @@ unsafe fn write_len(out: *mut i32, len: usize) -> i32 {
     unsafe { dst(out, 1)[0] = len };
     OK
 }
-
-macro_rules! stage_export {
-    ($name:ident, $from:ty, $to:ty, $f:path) => {
-        /// Converts `n` elements for the f32 kernels (float16 and float64 tensors).
-        ///
-        /// # Safety
-        /// `x` and `y` hold `n` elements each and do not overlap.
-        #[no_mangle]
-        pub unsafe extern "C" fn $name(x: *const $from, y: *mut $to, n: usize) -> i32 {
-            // SAFETY: lengths come from the caller's tensor sizes; `y` is scratch or output.
-            unsafe { $f(src(x, n), dst(y, n)) };
-            OK
-        }
-    };
-}
-
-stage_export!(nn_f16_to_f32, u16, f32, stage::widen_f16);
-stage_export!(nn_f32_to_f16, f32, u16, stage::narrow_f16);
-stage_export!(nn_f64_to_f32, f64, f32, stage::narrow_f64);
-stage_export!(nn_f32_to_f64, f32, f64, stage::widen_f32);

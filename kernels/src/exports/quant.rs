@@ -95,7 +95,12 @@ pub unsafe extern "C" fn quant_cast_to_f32(s: *const u8, code: i32, d: *mut f32,
 /// # Safety
 /// `s` holds `n` f32; `d` holds `n` elements of type `code` (float16 or float64).
 #[no_mangle]
-pub unsafe extern "C" fn quant_cast_from_f32(s: *const f32, d: *mut u8, code: i32, n: usize) -> i32 {
+pub unsafe extern "C" fn quant_cast_from_f32(
+    s: *const f32,
+    d: *mut u8,
+    code: i32,
+    n: usize,
+) -> i32 {
     // SAFETY: lengths come from the caller's tensor sizes; `s` is a separate scratch buffer.
     unsafe {
         let input = src(s, n);
@@ -137,7 +142,9 @@ pub unsafe extern "C" fn quant_quantize_f32(
     // SAFETY: `cfg` is 7 i32 the binding wrote; the other lengths follow from it.
     unsafe {
         let cfg = src(cfg, 7);
-        let Some(g) = grouping(&cfg[..5]) else { return BAD_ARGS };
+        let Some(g) = grouping(&cfg[..5]) else {
+            return BAD_ARGS;
+        };
         let (n, ns, half) = (g.len(), g.scales(), cfg[6] != 0);
         let nz = if cfg[5] != 0 { ns } else { 0 };
         let (x, scale) = (src(x, n), src(scale, ns));
@@ -164,7 +171,9 @@ pub unsafe extern "C" fn quant_dequantize_f32(
     // SAFETY: `cfg` is 6 i32 the binding wrote; the other lengths follow from it.
     unsafe {
         let cfg = src(cfg, 6);
-        let Some(g) = grouping(&cfg[..5]) else { return BAD_ARGS };
+        let Some(g) = grouping(&cfg[..5]) else {
+            return BAD_ARGS;
+        };
         let (n, ns) = (g.len(), g.scales());
         let nz = if cfg[5] != 0 { ns } else { 0 };
         let (scale, out) = (src(scale, ns), dst(y, n));
@@ -257,10 +266,14 @@ pub unsafe extern "C" fn quant_matmul_integer(
 ) -> i32 {
     // SAFETY: every array is one the binding wrote; `product` checks them before use.
     unsafe {
-        let Some([m, k, n, batches]) = sizes(src(dims, 4)) else { return BAD_ARGS };
+        let Some([m, k, n, batches]) = sizes(src(dims, 4)) else {
+            return BAD_ARGS;
+        };
         let d = Dims { m, k, n };
         let table = src(table, batches * TABLE_COLUMNS);
-        let Some(p) = packed(scratch, &matmul::packed_sizes(d)) else { return BAD_ARGS };
+        let Some(p) = packed(scratch, &matmul::packed_sizes(d)) else {
+            return BAD_ARGS;
+        };
         let y = dst(y, batches * m * n);
         int8!(a_code, A => int8!(b_code, B => {
             let (fa, fb) = (factor::<A>(a), factor::<B>(b));
@@ -292,10 +305,14 @@ pub unsafe extern "C" fn quant_qlinear_matmul(
 ) -> i32 {
     // SAFETY: every array is one the binding wrote; lengths are checked before use.
     unsafe {
-        let Some([m, k, n, batches]) = sizes(src(dims, 4)) else { return BAD_ARGS };
+        let Some([m, k, n, batches]) = sizes(src(dims, 4)) else {
+            return BAD_ARGS;
+        };
         let d = Dims { m, k, n };
         let table = src(table, batches * TABLE_COLUMNS);
-        let Some(p) = packed(scratch, &matmul::packed_sizes(d)) else { return BAD_ARGS };
+        let Some(p) = packed(scratch, &matmul::packed_sizes(d)) else {
+            return BAD_ARGS;
+        };
         if p.acc.len() < m * n {
             return BAD_ARGS;
         }
@@ -326,14 +343,31 @@ impl ConvConfig {
     unsafe fn read(p: *const i32) -> Option<ConvConfig> {
         // SAFETY: as documented above; the rank is checked before the second read.
         let [batch, input, output, group, rank] = sizes(unsafe { src(p, 5) })?;
-        if !(1..=MAX_RANK).contains(&rank) || group == 0 || input % group != 0 || output % group != 0 {
+        if !(1..=MAX_RANK).contains(&rank)
+            || group == 0
+            || input % group != 0
+            || output % group != 0
+        {
             return None;
         }
         let mut dims = [0; 6 * MAX_RANK];
         // SAFETY: as documented above.
         let rest: [usize; 6 * MAX_RANK] = sizes(unsafe { &src(p, 5 + 6 * rank)[5..] })?;
         dims[..6 * rank].copy_from_slice(&rest[..6 * rank]);
-        Some(ConvConfig { ch: Channels { batch, input, output, group }, rank, dims })
+        // Strides and dilations step through the input: zero would divide by zero.
+        if dims[3 * rank..4 * rank].contains(&0) || dims[5 * rank..6 * rank].contains(&0) {
+            return None;
+        }
+        Some(ConvConfig {
+            ch: Channels {
+                batch,
+                input,
+                output,
+                group,
+            },
+            rank,
+            dims,
+        })
     }
 
     fn geometry(&self) -> Geometry<'_> {
@@ -380,9 +414,13 @@ pub unsafe extern "C" fn quant_conv_integer(
 ) -> i32 {
     // SAFETY: every array is one the binding wrote; sizes are checked before use.
     unsafe {
-        let Some(c) = ConvConfig::read(cfg) else { return BAD_ARGS };
+        let Some(c) = ConvConfig::read(cfg) else {
+            return BAD_ARGS;
+        };
         let geo = c.geometry();
-        let Some(p) = packed(scratch, &conv::packed_sizes(&c.ch, &geo)) else { return BAD_ARGS };
+        let Some(p) = packed(scratch, &conv::packed_sizes(&c.ch, &geo)) else {
+            return BAD_ARGS;
+        };
         let y = dst(y, c.output_len());
         int8!(x_code, X => int8!(w_code, W => {
             let (fx, fw) = (factor::<X>(x), factor::<W>(w));
@@ -416,13 +454,23 @@ pub unsafe extern "C" fn quant_qlinear_conv(
 ) -> i32 {
     // SAFETY: every array is one the binding wrote; sizes are checked before use.
     unsafe {
-        let Some(c) = ConvConfig::read(cfg) else { return BAD_ARGS };
+        let Some(c) = ConvConfig::read(cfg) else {
+            return BAD_ARGS;
+        };
         let geo = c.geometry();
-        let Some(p) = packed(scratch, &conv::packed_sizes(&c.ch, &geo)) else { return BAD_ARGS };
-        if p.acc.len() < c.ch.output * geo.output_size() || (bias_len != 0 && bias_len != c.ch.output) {
+        let Some(p) = packed(scratch, &conv::packed_sizes(&c.ch, &geo)) else {
+            return BAD_ARGS;
+        };
+        if p.acc.len() < c.ch.output * geo.output_size()
+            || (bias_len != 0 && bias_len != c.ch.output)
+        {
             return BAD_ARGS;
         }
-        let (scale, nz, bias) = (src(y_scale, 1)[0], usize::from(!y_zp.is_null()), src(bias, bias_len));
+        let (scale, nz, bias) = (
+            src(y_scale, 1)[0],
+            usize::from(!y_zp.is_null()),
+            src(bias, bias_len),
+        );
         int8!(x_code, X => int8!(w_code, W => int8!(y_code, Y => {
             let (fx, fw) = (factor::<X>(x), factor::<W>(w));
             if fx.scale.is_empty() || fw.scale.is_empty() || !c.fits(&fx, &fw) {

@@ -226,6 +226,45 @@ pub unsafe extern "C" fn softmax_f64(
     OK
 }
 
+/// A batch of f32 products y[i] = a[i]·b[i] (a [batch, m, k], b [batch, k, n], y
+/// [batch, m, n], contiguous): two-operand einsum steps once arranged so.
+///
+/// # Safety
+/// The buffers hold those sizes and `scratch` holds `scratch_len` f32; none alias.
+#[no_mangle]
+pub unsafe extern "C" fn einsum_gemm_f32(
+    a: *const f32,
+    b: *const f32,
+    y: *mut f32,
+    batch: usize,
+    m: usize,
+    k: usize,
+    n: usize,
+    scratch: *mut f32,
+    scratch_len: usize,
+) -> i32 {
+    let len = |r: usize, c: usize| batch.checked_mul(r)?.checked_mul(c);
+    let (Some(al), Some(bl), Some(yl)) = (len(m, k), len(k, n), len(m, n)) else {
+        return BAD_ARGS;
+    };
+    let need = crate::gemm::Shape { m, k, n }.scratch_len();
+    if scratch_len < need {
+        return BAD_ARGS;
+    }
+    // SAFETY: lengths are the caller's tensor and scratch sizes, checked above.
+    unsafe {
+        let scratch = dst(scratch, scratch_len);
+        batched_gemm(
+            src(a, al),
+            src(b, bl),
+            dst(y, yl),
+            [batch, m, k, n],
+            scratch,
+        )
+    };
+    OK
+}
+
 /// Length a `rows`×`cols` parameter needs when its rows are `step` apart.
 fn param_len(rows: usize, cols: usize, step: usize) -> Option<usize> {
     rows.checked_sub(1)

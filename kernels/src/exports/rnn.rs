@@ -38,7 +38,15 @@ fn parse(cfg: &[i32], gates: usize) -> Option<Parsed> {
         *a = Activation::new(cfg[10 + i], bits(16 + i), bits(22 + i))?;
     }
     Some(Parsed {
-        shape: Shape { seq, batch, input, hidden, dirs, batch_first: cfg[6] != 0, gates },
+        shape: Shape {
+            seq,
+            batch,
+            input,
+            hidden,
+            dirs,
+            batch_first: cfg[6] != 0,
+            gates,
+        },
         reverse: cfg[5] != 0,
         flag: cfg[7] != 0,
         clip: (cfg[8] != 0).then(|| bits(9)),
@@ -86,7 +94,9 @@ unsafe fn run(
 ) -> i32 {
     // SAFETY: `cfg` is CONFIG_LEN i32 the binding wrote; the other lengths follow from it.
     unsafe {
-        let Some(p) = parse(src(cfg, CONFIG_LEN), gates) else { return BAD_ARGS };
+        let Some(p) = parse(src(cfg, CONFIG_LEN), gates) else {
+            return BAD_ARGS;
+        };
         let s = p.shape;
         let (n, h, d, gh) = (s.batch, s.hidden, s.dirs, s.gh());
         if ws_len < s.workspace_len() {
@@ -110,7 +120,12 @@ unsafe fn run(
             yh: dst(t.yh, opt(t.yh, state)),
             yc: dst(t.yc, opt(t.yc, state)),
         };
-        let config = Config { shape: s, reverse: p.reverse, clip: p.clip, acts: &p.acts };
+        let config = Config {
+            shape: s,
+            reverse: p.reverse,
+            clip: p.clip,
+            acts: &p.acts,
+        };
         op(&mut io, &config, p.flag, dst(ws, ws_len));
     }
     OK

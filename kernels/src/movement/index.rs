@@ -217,7 +217,7 @@ pub fn gather_maps<T: Copy>(
     if width == 0 {
         return Ok(());
     }
-    for (row, out) in dst.chunks_exact_mut(width).enumerate() {
+    let row_of = |row: usize| {
         let (mut rest, mut base, mut inside) = (row, 0usize, true);
         for a in (0..r - 1).rev() {
             let m = maps[starts[a] + rest % out_dims[a]];
@@ -225,13 +225,22 @@ pub fn gather_maps<T: Copy>(
             inside &= m >= 0;
             base += m.max(0) as usize * stride[a];
         }
-        if !inside {
-            out.fill(fill);
-            continue;
+        (base, inside)
+    };
+    let mut prev = None;
+    for at in (0..dst.len()).step_by(width) {
+        let (base, inside) = row_of(at / width);
+        if prev == Some((base, inside)) {
+            // Upsampling repeats whole rows: copying the previous one is cheaper.
+            dst.copy_within(at - width..at, at);
+        } else if !inside {
+            dst[at..at + width].fill(fill);
+        } else {
+            for (o, &m) in dst[at..at + width].iter_mut().zip(last) {
+                *o = if m < 0 { fill } else { src[base + m as usize] };
+            }
         }
-        for (o, &m) in out.iter_mut().zip(last) {
-            *o = if m < 0 { fill } else { src[base + m as usize] };
-        }
+        prev = Some((base, inside));
     }
     Ok(())
 }

@@ -256,38 +256,69 @@ pub fn apply<W: Real>(
     if !lens_ok || !taps_ok || dst.len() != p.outer * out_len * p.inner {
         return Err(Fault::Shape);
     }
-    if p.inner == 0 {
+    if dst.is_empty() {
         return Ok(());
     }
     for (o, out) in dst.chunks_exact_mut(out_len * p.inner).enumerate() {
         let src = &src[o * plane..(o + 1) * plane];
-        for (j, row) in out.chunks_exact_mut(p.inner).enumerate() {
-            let (ix, wx) = (&idx[j * n..(j + 1) * n], &w[j * n..(j + 1) * n]);
-            if ix[0] < 0 {
-                row.fill(extrapolation);
-            } else if p.inner == 1 {
-                row[0] = ix.iter().zip(wx).fold(W::default(), |acc, (&i, &wt)| {
-                    acc + W::from_f64(wt) * src[i as usize]
-                });
-            } else {
-                accumulate_rows(src, row, ix, wx);
+        if p.inner == 1 {
+            dot_pass(src, out, idx, w, n, extrapolation);
+        } else {
+            for (j, row) in out.chunks_exact_mut(p.inner).enumerate() {
+                let (ix, wx) = (&idx[j * n..(j + 1) * n], &w[j * n..(j + 1) * n]);
+                if ix[0] < 0 {
+                    row.fill(extrapolation);
+                } else {
+                    accumulate_rows(src, row, ix, wx);
+                }
             }
         }
     }
     Ok(())
 }
 
-/// `row = Σ w[t] · src[ix[t]]` over whole rows, which the compiler vectorizes.
+/// Along the last axis: each output is a dot product of its taps. Linear and cubic tap
+/// counts get their own inlined copies, whose loops the compiler unrolls.
+fn dot_pass<W: Real>(src: &[W], out: &mut [W], idx: &[i32], w: &[f64], n: usize, extrapolation: W) {
+    match n {
+        2 => dot_taps(src, out, idx, w, 2, extrapolation),
+        4 => dot_taps(src, out, idx, w, 4, extrapolation),
+        _ => dot_taps(src, out, idx, w, n, extrapolation),
+    }
+}
+
+#[inline(always)]
+fn dot_taps<W: Real>(src: &[W], out: &mut [W], idx: &[i32], w: &[f64], n: usize, extrapolation: W) {
+    for ((o, ix), wx) in out
+        .iter_mut()
+        .zip(idx.chunks_exact(n))
+        .zip(w.chunks_exact(n))
+    {
+        *o = if ix[0] < 0 {
+            extrapolation
+        } else {
+            ix.iter().zip(wx).fold(W::default(), |acc, (&i, &wt)| {
+                acc + W::from_f64(wt) * src[i as usize]
+            })
+        };
+    }
+}
+
+/// `row = Σ w[t] · src[ix[t]]` over whole rows, which the compiler vectorizes; the first
+/// tap writes, the rest accumulate.
 fn accumulate_rows<W: Real>(src: &[W], row: &mut [W], ix: &[i32], wx: &[f64]) {
     let inner = row.len();
-    row.fill(W::default());
-    for (&i, &wt) in ix.iter().zip(wx) {
+    let line = |i: i32| &src[i as usize * inner..(i as usize + 1) * inner];
+    let w0 = W::from_f64(wx[0]);
+    for (d, &x) in row.iter_mut().zip(line(ix[0])) {
+        *d = w0 * x;
+    }
+    for (&i, &wt) in ix.iter().zip(wx).skip(1) {
         if wt == 0.0 {
             continue;
         }
         let wt = W::from_f64(wt);
-        let s = &src[i as usize * inner..(i as usize + 1) * inner];
-        for (d, &x) in row.iter_mut().zip(s) {
+        for (d, &x) in row.iter_mut().zip(line(i)) {
             *d = *d + wt * x;
         }
     }

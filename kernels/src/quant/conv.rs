@@ -2,7 +2,7 @@
 //! group, an im2col of the input packed straight into [`igemm`]'s B layout, times the
 //! packed weights.
 use super::elem::{zero_point, QInt};
-use super::igemm::{igemm, pack_a, pairs, Packed, PackedSizes};
+use super::igemm::{b_index, b_len, igemm, pack_a, pairs, Packed, PackedSizes};
 use super::requant::{requantize, Factor, Output, Scales};
 
 /// Most spatial dimensions a convolution may have.
@@ -51,8 +51,12 @@ impl Channels {
 
 /// Sizes of the [`Packed`] scratch: all weights, one group's im2col, one image's sums.
 pub fn packed_sizes(ch: &Channels, geo: &Geometry) -> PackedSizes {
-    let kp = pairs(ch.depth(geo));
-    PackedSizes { a: ch.output * kp, b: kp * 2 * geo.output_size(), acc: ch.output * geo.output_size() }
+    let (depth, os) = (ch.depth(geo), geo.output_size());
+    PackedSizes {
+        a: ch.output * pairs(depth),
+        b: b_len(depth, os),
+        acc: ch.output * os,
+    }
 }
 
 /// ConvInteger: y (`batch × output × output_size`) = conv(x - x_zp, w - w_zp); w's lines
@@ -65,8 +69,18 @@ pub fn conv_integer<X: QInt, W: QInt>(
     packed: Packed,
     y: &mut [i32],
 ) {
-    pack_a(w.data, ch.output, ch.depth(geo), w.zp, w.zp_step(), packed.a);
-    for (n, acc) in y.chunks_exact_mut(ch.output * geo.output_size()).enumerate() {
+    pack_a(
+        w.data,
+        ch.output,
+        ch.depth(geo),
+        w.zp,
+        w.zp_step(),
+        packed.a,
+    );
+    for (n, acc) in y
+        .chunks_exact_mut(ch.output * geo.output_size())
+        .enumerate()
+    {
         conv_image(x, n, packed.a, ch, geo, packed.b, acc);
     }
 }
@@ -83,7 +97,14 @@ pub fn qlinear_conv<X: QInt, W: QInt, Y: QInt>(
     y: Output<Y>,
 ) {
     let os = geo.output_size();
-    pack_a(w.data, ch.output, ch.depth(geo), w.zp, w.zp_step(), packed.a);
+    pack_a(
+        w.data,
+        ch.output,
+        ch.depth(geo),
+        w.zp,
+        w.zp_step(),
+        packed.a,
+    );
     let scales = Scales {
         a: x.scale,
         a_step: 0,
@@ -119,54 +140,71 @@ fn conv_image<X: QInt>(
     let kp = pairs(ch.depth(geo));
     let img = &x.data[n * ch.input * is..(n + 1) * ch.input * is];
     for g in 0..ch.group {
-        im2col(&img[g * cg * is..(g + 1) * cg * is], zero_point(x.zp, 0), cg, geo, columns);
+        im2col(
+            &img[g * cg * is..(g + 1) * cg * is],
+            zero_point(x.zp, 0),
+            cg,
+            geo,
+            columns,
+        );
         let w = &weights[g * mg * kp..(g + 1) * mg * kp];
-        igemm(mg, os, kp, w, columns, &mut acc[g * mg * os..(g + 1) * mg * os]);
+        igemm(
+            mg,
+            os,
+            kp,
+            w,
+            columns,
+            &mut acc[g * mg * os..(g + 1) * mg * os],
+        );
     }
 }
 
 /// Unfolds `channels` input channels into rows `c · kernel_size + kernel_offset` of
-/// [`igemm`]'s packed B layout, zero point subtracted (so padding is 0).
+/// [`igemm`]'s packed B, zero point subtracted (so padding is 0).
 fn im2col<X: QInt>(x: &[X], zp: i32, channels: usize, geo: &Geometry, dst: &mut [i16]) {
     let (is, ks, os) = (geo.input_size(), geo.kernel_size(), geo.output_size());
-    let rank = geo.kernel.len();
+    let (rank, kp) = (geo.kernel.len(), pairs(channels * ks));
+    dst[..b_len(channels * ks, os)].fill(0);
     let mut kpos = [0usize; MAX_RANK];
     for kidx in 0..ks {
         for c in 0..channels {
             let row = c * ks + kidx;
-            let base = (row / 2) * os * 2 + row % 2;
             let chan = &x[c * is..(c + 1) * is];
-            unfold_row(chan, zp, geo, &kpos[..rank], |p, v| dst[base + 2 * p] = v);
+            unfold_row(chan, geo, &kpos[..rank], |p, v| {
+                dst[b_index(kp, row, p)] = (v.to_i32() - zp) as i16;
+            });
         }
         advance(&mut kpos[..rank], geo.kernel);
     }
-    let rows = channels * ks;
-    if rows % 2 == 1 {
-        let base = (rows / 2) * os * 2 + 1;
-        for p in 0..os {
-            dst[base + 2 * p] = 0;
-        }
-    }
 }
 
-/// Calls `put(p, value)` for every output position p with the input value that kernel
-/// offset `kpos` reads there.
-fn unfold_row<X: QInt>(chan: &[X], zp: i32, geo: &Geometry, kpos: &[usize], mut put: impl FnMut(usize, i16)) {
+/// Calls `put(p, value)` for every output position p whose read through kernel offset
+/// `kpos` lands inside the input (the others read padding).
+fn unfold_row<X: QInt>(chan: &[X], geo: &Geometry, kpos: &[usize], mut put: impl FnMut(usize, X)) {
     let last = kpos.len() - 1;
-    let (out_last, in_last) = (geo.output[last], geo.input[last] as isize);
+    let (width, stride) = (geo.output[last], geo.strides[last]);
     let shift = (kpos[last] * geo.dilations[last]) as isize - geo.pads[last] as isize;
+    // Output columns [lo, hi) read inside the input row.
+    let lo = if shift < 0 {
+        (-shift as usize).div_ceil(stride).min(width)
+    } else {
+        0
+    };
+    let inside = geo.input[last] as isize - shift;
+    let hi = if inside > 0 {
+        (inside as usize).div_ceil(stride).clamp(lo, width)
+    } else {
+        lo
+    };
     let mut opos = [0usize; MAX_RANK];
-    let mut p = 0;
-    for _ in 0..geo.output_size() / out_last.max(1) {
-        let base = outer_offset(geo, kpos, &opos[..last]);
-        for o in 0..out_last {
-            let i = (o * geo.strides[last]) as isize + shift;
-            let v = match base {
-                Some(b) if (0..in_last).contains(&i) => chan[b + i as usize].to_i32() - zp,
-                _ => 0,
-            };
-            put(p, v as i16);
-            p += 1;
+    for line in 0..geo.output_size() / width.max(1) {
+        if let Some(base) = outer_offset(geo, kpos, &opos[..last]) {
+            for o in lo..hi {
+                put(
+                    line * width + o,
+                    chan[(base as isize + (o * stride) as isize + shift) as usize],
+                );
+            }
         }
         advance(&mut opos[..last], &geo.output[..last]);
     }

@@ -1,14 +1,21 @@
 //! Integer GEMM on zero-point-corrected 8-bit operands. Corrected values fit i16, so A rows
-//! are packed as i16 pairs along k (one i32 each) and B as k-pairs interleaved per column:
-//! one `i32x4_dot_i16x8` then does eight multiply-adds. Sums wrap in 32 bits, as ONNX allows.
+//! are packed as i16 pairs along k (one i32 each), and B as panels of 16 columns holding,
+//! for each pair of k, the 16 columns' two values side by side: one `i32x4_dot_i16x8` then
+//! does eight multiply-adds, and a panel is read front to back. Sums wrap in 32 bits, as
+//! ONNX allows.
 use super::elem::{zero_point, QInt};
 use core::arch::wasm32::*;
+
+/// Columns of a B panel.
+const PANEL: usize = 16;
+/// i16 values of one k-pair row of a panel.
+const PANEL_ROW: usize = 2 * PANEL;
 
 /// Scratch the packed operands of a product live in.
 pub struct Packed<'a> {
     /// A: rows of i16 pairs.
     pub a: &'a mut [i32],
-    /// B: k-pairs interleaved per column.
+    /// B: column panels (see [`b_len`]).
     pub b: &'a mut [i16],
     /// Sums before requantization (QLinear ops only, else empty).
     pub acc: &'a mut [i32],
@@ -26,13 +33,31 @@ pub fn pairs(k: usize) -> usize {
     k.div_ceil(2)
 }
 
+/// i16 values of a packed B of depth `k` and `n` columns (padded to whole panels).
+pub fn b_len(k: usize, n: usize) -> usize {
+    n.div_ceil(PANEL) * pairs(k) * PANEL_ROW
+}
+
+/// Where packed B holds row `k`, column `j` of a B with `kp` pairs.
+#[inline(always)]
+pub fn b_index(kp: usize, k: usize, j: usize) -> usize {
+    ((j / PANEL) * kp + k / 2) * PANEL_ROW + (j % PANEL) * 2 + k % 2
+}
+
 fn pair(lo: i32, hi: i32) -> i32 {
     ((lo as u32 & 0xffff) | ((hi as u32) << 16)) as i32
 }
 
 /// Packs `rows` rows of `k` values (row stride `k`) minus their zero point
 /// (`zp[r · zp_step]`) into `dst[r · pairs(k) + p]`.
-pub fn pack_a<T: QInt>(src: &[T], rows: usize, k: usize, zp: &[T], zp_step: usize, dst: &mut [i32]) {
+pub fn pack_a<T: QInt>(
+    src: &[T],
+    rows: usize,
+    k: usize,
+    zp: &[T],
+    zp_step: usize,
+    dst: &mut [i32],
+) {
     let kp = pairs(k);
     for r in 0..rows {
         let z = zero_point(zp, r * zp_step);
@@ -44,18 +69,14 @@ pub fn pack_a<T: QInt>(src: &[T], rows: usize, k: usize, zp: &[T], zp_step: usiz
     }
 }
 
-/// Packs B (`k` × `n`, row-major) minus its per-column zero point (`zp[j · zp_step]`) into
-/// `dst[(p · n + j) · 2 + k % 2]`.
+/// Packs B (`k` × `n`, row-major) minus its per-column zero point (`zp[j · zp_step]`);
+/// padding is zero.
 pub fn pack_b<T: QInt>(src: &[T], k: usize, n: usize, zp: &[T], zp_step: usize, dst: &mut [i16]) {
+    let kp = pairs(k);
+    dst[..b_len(k, n)].fill(0);
     for kr in 0..k {
-        let row = &src[kr * n..(kr + 1) * n];
-        for (j, v) in row.iter().enumerate() {
-            dst[((kr / 2) * n + j) * 2 + kr % 2] = (v.to_i32() - zero_point(zp, j * zp_step)) as i16;
-        }
-    }
-    if k % 2 == 1 {
-        for j in 0..n {
-            dst[((k / 2) * n + j) * 2 + 1] = 0;
+        for (j, v) in src[kr * n..(kr + 1) * n].iter().enumerate() {
+            dst[b_index(kp, kr, j)] = (v.to_i32() - zero_point(zp, j * zp_step)) as i16;
         }
     }
 }
@@ -67,55 +88,50 @@ fn load8(s: &[i16], i: usize) -> v128 {
     unsafe { v128_load(lanes.as_ptr() as *const v128) }
 }
 
-#[inline(always)]
-fn store4(s: &mut [i32], i: usize, v: v128) {
-    let lanes = &mut s[i..i + 4];
-    // SAFETY: `lanes` is 4 in-bounds i32s; v128_store allows unaligned addresses.
-    unsafe { v128_store(lanes.as_mut_ptr() as *mut v128, v) }
-}
-
 /// c (`m` × `n`) = A · B for operands packed by [`pack_a`] and [`pack_b`] with `kp` pairs.
+/// Each B panel stays in cache while every row of A passes over it, two rows at a time.
 pub fn igemm(m: usize, n: usize, kp: usize, a: &[i32], b: &[i16], c: &mut [i32]) {
-    for r in 0..m {
-        let arow = &a[r * kp..(r + 1) * kp];
-        let crow = &mut c[r * n..(r + 1) * n];
-        let mut j = 0;
-        while j + 16 <= n {
-            let mut acc = [i32x4_splat(0); 4];
-            for (p, &av) in arow.iter().enumerate() {
-                let (av, base) = (i32x4_splat(av), (p * n + j) * 2);
-                for (q, s) in acc.iter_mut().enumerate() {
-                    *s = i32x4_add(*s, i32x4_dot_i16x8(av, load8(b, base + 8 * q)));
-                }
+    for (q, panel) in b
+        .chunks_exact(kp * PANEL_ROW)
+        .take(n.div_ceil(PANEL))
+        .enumerate()
+    {
+        let (j, cols) = (q * PANEL, PANEL.min(n - q * PANEL));
+        let mut r = 0;
+        while r + 2 <= m {
+            let sums = tile::<2>(kp, &a[r * kp..(r + 2) * kp], panel);
+            for (i, s) in sums.iter().enumerate() {
+                c[(r + i) * n + j..][..cols].copy_from_slice(&s[..cols]);
             }
-            for (q, s) in acc.into_iter().enumerate() {
-                store4(crow, j + 4 * q, s);
-            }
-            j += 16;
+            r += 2;
         }
-        while j + 4 <= n {
-            let mut acc = i32x4_splat(0);
-            for (p, &av) in arow.iter().enumerate() {
-                acc = i32x4_add(acc, i32x4_dot_i16x8(i32x4_splat(av), load8(b, (p * n + j) * 2)));
-            }
-            store4(crow, j, acc);
-            j += 4;
-        }
-        for (jj, out) in crow.iter_mut().enumerate().skip(j) {
-            *out = dot_scalar(arow, b, n, jj);
+        if r < m {
+            let [s] = tile::<1>(kp, &a[r * kp..(r + 1) * kp], panel);
+            c[r * n + j..][..cols].copy_from_slice(&s[..cols]);
         }
     }
 }
 
-/// Column `j` of one row, without SIMD (the tail of [`igemm`]).
-fn dot_scalar(arow: &[i32], b: &[i16], n: usize, j: usize) -> i32 {
-    let mut sum = 0i32;
-    for (p, &av) in arow.iter().enumerate() {
-        let (lo, hi) = ((av << 16) >> 16, av >> 16);
-        let base = (p * n + j) * 2;
-        sum = sum
-            .wrapping_add(lo.wrapping_mul(b[base] as i32))
-            .wrapping_add(hi.wrapping_mul(b[base + 1] as i32));
+/// R rows of A times one panel: their sums for the panel's 16 columns.
+#[inline(always)]
+fn tile<const R: usize>(kp: usize, a: &[i32], panel: &[i16]) -> [[i32; PANEL]; R] {
+    let mut acc = [[i32x4_splat(0); 4]; R];
+    for (p, row) in panel.chunks_exact(PANEL_ROW).enumerate() {
+        let bv: [v128; 4] = core::array::from_fn(|q| load8(row, 8 * q));
+        for (i, sums) in acc.iter_mut().enumerate() {
+            let av = i32x4_splat(a[i * kp + p]);
+            for (s, &bq) in sums.iter_mut().zip(&bv) {
+                *s = i32x4_add(*s, i32x4_dot_i16x8(av, bq));
+            }
+        }
     }
-    sum
+    acc.map(|sums| {
+        let mut out = [0i32; PANEL];
+        for (q, s) in sums.into_iter().enumerate() {
+            // SAFETY: `out[4q..4q + 4]` is 4 in-bounds i32s; v128_store allows unaligned
+            // addresses.
+            unsafe { v128_store(out[4 * q..4 * q + 4].as_mut_ptr() as *mut v128, s) };
+        }
+        out
+    })
 }

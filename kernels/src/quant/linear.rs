@@ -32,7 +32,15 @@ impl Grouping {
             Granularity::Blocked(0) => return None,
             Granularity::Blocked(b) => (b, axis.div_ceil(b) * inner, inner, 1),
         };
-        Some(Grouping { outer, axis, inner, block, so, sa, si })
+        Some(Grouping {
+            outer,
+            axis,
+            inner,
+            block,
+            so,
+            sa,
+            si,
+        })
     }
 
     /// Elements of the tensor.
@@ -63,9 +71,16 @@ impl Grouping {
     }
 }
 
-/// y = saturate(round(x / scale) + zero_point). `half` rounds the quotient to float16 first,
-/// as when x and scale are both float16.
-pub fn quantize<Y: QInt>(x: &[f32], scale: &[f32], zp: &[Y], y: &mut [Y], g: &Grouping, half: bool) {
+/// y = saturate(round(x / scale) + zero_point). `half` divides in float16 precision (x, scale
+/// and quotient rounded to it), as when both are float16 or the precision attribute asks.
+pub fn quantize<Y: QInt>(
+    x: &[f32],
+    scale: &[f32],
+    zp: &[Y],
+    y: &mut [Y],
+    g: &Grouping,
+    half: bool,
+) {
     let n = g.inner;
     g.runs(|start, k, step| {
         let (xs, ys) = (&x[start..start + n], &mut y[start..start + n]);
@@ -74,13 +89,20 @@ pub fn quantize<Y: QInt>(x: &[f32], scale: &[f32], zp: &[Y], y: &mut [Y], g: &Gr
             return;
         }
         for (i, (xv, yv)) in xs.iter().zip(ys.iter_mut()).enumerate() {
-            let mut q = xv / scale[k + i * step];
-            if half {
-                q = F16::from_f32(q).to_f32();
-            }
+            let s = scale[k + i * step];
+            let q = if half {
+                to_half(to_half(*xv) / to_half(s))
+            } else {
+                xv / s
+            };
             *yv = saturate(round_even(q) + zero_point(zp, k + i * step) as f32);
         }
     });
+}
+
+/// v rounded to float16 precision.
+fn to_half(v: f32) -> f32 {
+    F16::from_f32(v).to_f32()
 }
 
 /// One run with a single scale and zero point, four lanes at a time.

@@ -1,7 +1,7 @@
 //! Batched integer matrix products (MatMulInteger, QLinearMatMul). The caller maps each
 //! output batch to its operands' batches (numpy broadcasting), so this file only multiplies.
 use super::elem::{zero_point, QInt};
-use super::igemm::{igemm, pack_a, pack_b, pairs, Packed, PackedSizes};
+use super::igemm::{b_len, igemm, pack_a, pack_b, pairs, Packed, PackedSizes};
 use super::requant::{requantize, Factor, Output, Scales};
 
 /// Sizes of one product: A is m × k, B is k × n.
@@ -18,7 +18,11 @@ pub const TABLE_COLUMNS: usize = 4;
 
 /// Sizes of the [`Packed`] scratch for `d`.
 pub fn packed_sizes(d: Dims) -> PackedSizes {
-    PackedSizes { a: d.m * pairs(d.k), b: pairs(d.k) * 2 * d.n, acc: d.m * d.n }
+    PackedSizes {
+        a: d.m * pairs(d.k),
+        b: b_len(d.k, d.n),
+        acc: d.m * d.n,
+    }
 }
 
 /// Whether every row of `table` stays inside the operands.
@@ -48,8 +52,18 @@ pub fn matmul_integer<A: QInt, B: QInt>(
     packed: Packed,
     y: &mut [i32],
 ) {
-    let mut mul = Multiplier { a, b, d, pa: packed.a, pb: packed.b, last_b: None };
-    for (t, out) in table.chunks_exact(TABLE_COLUMNS).zip(y.chunks_exact_mut(d.m * d.n)) {
+    let mut mul = Multiplier {
+        a,
+        b,
+        d,
+        pa: packed.a,
+        pb: packed.b,
+        last_b: None,
+    };
+    for (t, out) in table
+        .chunks_exact(TABLE_COLUMNS)
+        .zip(y.chunks_exact_mut(d.m * d.n))
+    {
         mul.product(t, out);
     }
 }
@@ -64,8 +78,18 @@ pub fn qlinear_matmul<A: QInt, B: QInt, Y: QInt>(
     y: Output<Y>,
 ) {
     let y_zp = zero_point(y.zp, 0);
-    let mut mul = Multiplier { a, b, d, pa: packed.a, pb: packed.b, last_b: None };
-    for (t, out) in table.chunks_exact(TABLE_COLUMNS).zip(y.data.chunks_exact_mut(d.m * d.n)) {
+    let mut mul = Multiplier {
+        a,
+        b,
+        d,
+        pa: packed.a,
+        pb: packed.b,
+        last_b: None,
+    };
+    for (t, out) in table
+        .chunks_exact(TABLE_COLUMNS)
+        .zip(y.data.chunks_exact_mut(d.m * d.n))
+    {
         mul.product(t, packed.acc);
         let (ap, bp) = (t[2] as usize, t[3] as usize);
         let scales = Scales {
@@ -96,10 +120,24 @@ impl<A: QInt, B: QInt> Multiplier<'_, A, B> {
         let (a, b, d) = (self.a, self.b, self.d);
         let (ai, bi, ap, bp) = (t[0] as usize, t[1] as usize, t[2] as usize, t[3] as usize);
         let a_zp = a.zp.get(ap..).unwrap_or(&[]);
-        pack_a(&a.data[ai * d.m * d.k..], d.m, d.k, a_zp, a.zp_step(), self.pa);
+        pack_a(
+            &a.data[ai * d.m * d.k..],
+            d.m,
+            d.k,
+            a_zp,
+            a.zp_step(),
+            self.pa,
+        );
         if self.last_b != Some((t[1], t[3])) {
             let b_zp = b.zp.get(bp..).unwrap_or(&[]);
-            pack_b(&b.data[bi * d.k * d.n..], d.k, d.n, b_zp, b.zp_step(), self.pb);
+            pack_b(
+                &b.data[bi * d.k * d.n..],
+                d.k,
+                d.n,
+                b_zp,
+                b.zp_step(),
+                self.pb,
+            );
             self.last_b = Some((t[1], t[3]));
         }
         igemm(d.m, d.n, pairs(d.k), self.pa, self.pb, out);

@@ -15,13 +15,25 @@ pub struct Scales<'a> {
 }
 
 /// Requantizes `rows × cols` sums into y.
-pub fn requantize<Y: QInt>(acc: &[i32], rows: usize, cols: usize, s: &Scales, y_zp: i32, y: &mut [Y]) {
+pub fn requantize<Y: QInt>(
+    acc: &[i32],
+    rows: usize,
+    cols: usize,
+    s: &Scales,
+    y_zp: i32,
+    y: &mut [Y],
+) {
     let (lo, hi, zp) = (Y::MIN as f64, Y::MAX as f64, y_zp as f64);
+    if cols == 0 {
+        return;
+    }
     for r in 0..rows {
         let a = s.a[r * s.a_step];
+        let mult = |c: usize| (a * s.b[r * s.b_row_step + c * s.b_col_step] / s.y) as f64;
+        let row_mult = mult(0);
         for c in 0..cols {
-            let mult = a * s.b[r * s.b_row_step + c * s.b_col_step] / s.y;
-            let v = round_even_f64(acc[r * cols + c] as f64 * mult as f64 + zp);
+            let m = if s.b_col_step == 0 { row_mult } else { mult(c) };
+            let v = round_even_f64(acc[r * cols + c] as f64 * m + zp);
             y[r * cols + c] = Y::from_i32(v.clamp(lo, hi) as i32);
         }
     }
@@ -64,4 +76,3 @@ pub struct Output<'a, Y> {
     pub zp: &'a [Y],
     pub data: &'a mut [Y],
 }
-

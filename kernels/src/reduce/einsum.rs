@@ -3,6 +3,7 @@
 //! walk the output in order; the rest are summed. Diagonals are loops whose stride is the
 //! sum of the repeated axes' strides; broadcast axes have stride 0.
 use super::elem::Elem;
+use crate::gemm::{gemm, Epilogue, Mat, Out, Shape};
 
 /// Most loops a plan may have.
 pub const MAX_LOOPS: usize = 64;
@@ -74,14 +75,76 @@ fn walk(sizes: &[usize], sa: &[usize], sb: &[usize], mut f: impl FnMut(usize, us
 /// `b = [1]` with zero strides.
 pub fn einsum<T: Elem>(a: &[T], b: &[T], y: &mut [T], plan: &Plan) {
     let o = plan.outs;
-    let (sum_sizes, sum_a, sum_b) = (&plan.sizes[o..], &plan.a[o..], &plan.b[o..]);
+    // The last summed loop runs as a dot product; the others walk around it.
+    let (run, rest) = match plan.sizes.len() - o {
+        0 => ((1, 0, 0), o),
+        k => {
+            let l = o + k - 1;
+            ((plan.sizes[l], plan.a[l], plan.b[l]), l)
+        }
+    };
+    let (sum_sizes, sum_a, sum_b) = (&plan.sizes[o..rest], &plan.a[o..rest], &plan.b[o..rest]);
     let mut yi = 0;
     walk(&plan.sizes[..o], &plan.a[..o], &plan.b[..o], |oa, ob| {
         let mut acc = T::ZERO;
         walk(sum_sizes, sum_a, sum_b, |ia, ib| {
-            acc = acc.add(a[oa + ia].mul(b[ob + ib]))
+            acc = acc.add(dot(a, oa + ia, b, ob + ib, run));
         });
         y[yi] = acc;
         yi += 1;
     });
+}
+
+/// Σ a[ia + j·sa]·b[ib + j·sb] for j < n, `run` = (n, sa, sb). Contiguous runs keep four
+/// partial sums in flight so the adds do not wait on each other.
+#[inline(always)]
+fn dot<T: Elem>(a: &[T], ia: usize, b: &[T], ib: usize, run: (usize, usize, usize)) -> T {
+    let (n, sa, sb) = run;
+    if sa != 1 || sb != 1 || n < 8 {
+        return (0..n).fold(T::ZERO, |s, j| s.add(a[ia + j * sa].mul(b[ib + j * sb])));
+    }
+    let (xs, ys) = (&a[ia..ia + n], &b[ib..ib + n]);
+    let mut acc = [T::ZERO; 4];
+    for (x, y) in xs.chunks_exact(4).zip(ys.chunks_exact(4)) {
+        for l in 0..4 {
+            acc[l] = acc[l].add(x[l].mul(y[l]));
+        }
+    }
+    let tail = xs.len() / 4 * 4;
+    let rest = xs[tail..]
+        .iter()
+        .zip(&ys[tail..])
+        .fold(T::ZERO, |s, (&x, &y)| s.add(x.mul(y)));
+    acc[0].add(acc[1]).add(acc[2].add(acc[3])).add(rest)
+}
+
+/// A batch of f32 products y[i] = a[i] · b[i]: a is [batch, m, k], b is [batch, k, n] and
+/// y is [batch, m, n], all contiguous, the layout the einsum binding arranges two-operand
+/// steps into. `scratch` holds at least the GEMM's [`Shape::scratch_len`].
+pub fn batched_gemm(a: &[f32], b: &[f32], y: &mut [f32], dims: [usize; 4], scratch: &mut [f32]) {
+    let [batch, m, k, n] = dims;
+    if m == 0 || n == 0 {
+        return;
+    }
+    if k == 0 {
+        return y.fill(0.0);
+    }
+    let s = Shape { m, k, n };
+    for i in 0..batch {
+        let av = Mat {
+            data: &a[i * m * k..(i + 1) * m * k],
+            rs: k,
+            cs: 1,
+        };
+        let bv = Mat {
+            data: &b[i * k * n..(i + 1) * k * n],
+            rs: n,
+            cs: 1,
+        };
+        let mut out = Out {
+            data: &mut y[i * m * n..(i + 1) * m * n],
+            ldc: n,
+        };
+        gemm(s, &av, &bv, &mut out, &Epilogue::NONE, scratch);
+    }
 }

@@ -3,7 +3,7 @@
 use crate::simd::madd;
 use core::arch::wasm32::*;
 
-const LN2_HI: f64 = 6.931_471_803_691_238_2e-1;
+const LN2_HI: f64 = 6.931_471_803_691_238e-1;
 const LN2_LO: f64 = 1.908_214_929_270_587_7e-10;
 
 /// 1/i and 1/(2i+1), so the series below multiply instead of divide.
@@ -112,7 +112,7 @@ pub fn exp_f32x4(x: v128) -> v128 {
         8.333_452e-3,
         4.166_579_6e-2,
         1.666_666_5e-1,
-        5.000_000_1e-1,
+        0.5,
     ] {
         p = madd(p, r, f32x4_splat(c));
     }

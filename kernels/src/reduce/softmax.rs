@@ -163,11 +163,11 @@ fn softmax_rows(x: &[f32], y: &mut [f32], n: usize, m: &mut [f32], s: &mut [f32]
             s[i] += yr[i];
         }
     }
-    for i in 0..inner {
-        s[i] = if log {
-            ln_f64(s[i] as f64) as f32
+    for v in s.iter_mut() {
+        *v = if log {
+            ln_f64(*v as f64) as f32
         } else {
-            1.0 / s[i]
+            1.0 / *v
         };
     }
     for r in 0..n {

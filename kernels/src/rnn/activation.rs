@@ -75,7 +75,11 @@ impl Activation {
     }
 
     fn lanes(&self, x: v128) -> v128 {
-        let (a, b, zero) = (f32x4_splat(self.alpha), f32x4_splat(self.beta), f32x4_splat(0.0));
+        let (a, b, zero) = (
+            f32x4_splat(self.alpha),
+            f32x4_splat(self.beta),
+            f32x4_splat(0.0),
+        );
         match self.kind {
             Kind::Relu => f32x4_max(x, zero),
             Kind::Tanh => tanh(x),
@@ -91,7 +95,9 @@ impl Activation {
             }
             Kind::Softsign => f32x4_div(x, f32x4_add(f32x4_splat(1.0), f32x4_abs(x))),
             // log(1 + e^x) = max(x, 0) + log(1 + e^-|x|), which neither overflows nor cancels.
-            Kind::Softplus => f32x4_add(f32x4_max(x, zero), log1p_unit(exp(f32x4_neg(f32x4_abs(x))))),
+            Kind::Softplus => {
+                f32x4_add(f32x4_max(x, zero), log1p_unit(exp(f32x4_neg(f32x4_abs(x)))))
+            }
         }
     }
 }

@@ -12,7 +12,9 @@ pub fn gru(io: &mut Io, cfg: &Config, linear_before_reset: bool, ws: &mut [f32])
     let b = io.b;
     for dir in cfg.directions() {
         let mut run = Direction::start(io, cfg, dir, ws, |bias, rbh| {
-            let Some(wr) = b.get(dir.0 * 2 * gh..(dir.0 + 1) * 2 * gh) else { return };
+            let Some(wr) = b.get(dir.0 * 2 * gh..(dir.0 + 1) * 2 * gh) else {
+                return;
+            };
             let (wb, rb) = wr.split_at(gh);
             bias.copy_from_slice(wb);
             // Rb is a plain addend except h's before the reset, which the step applies.
@@ -22,7 +24,10 @@ pub fn gru(io: &mut Io, cfg: &Config, linear_before_reset: bool, ws: &mut [f32])
                 rbh.copy_from_slice(&rb[2 * h..]);
             }
         });
-        let gate = Gate { acts: [0, 1].map(|i| cfg.acts[run.d * 2 + i]), clip: cfg.clip };
+        let gate = Gate {
+            acts: [0, 1].map(|i| cfg.acts[run.d * 2 + i]),
+            clip: cfg.clip,
+        };
         for step in 0..run.steps() {
             if linear_before_reset {
                 run.project(Source::Hidden, 0, gh);

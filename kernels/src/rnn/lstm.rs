@@ -23,7 +23,11 @@ pub fn lstm(io: &mut Io, cfg: &Config, input_forget: bool, ws: &mut [f32]) {
                 let ws = &mut run.ws;
                 let gates = &mut ws.hproj[b * gh..(b + 1) * gh];
                 add(gates, &ws.xproj[run.shape.x_row(t, b) * gh..][..gh]);
-                cell.apply(gates, &mut ws.c[b * h..(b + 1) * h], &mut ws.h[b * h..(b + 1) * h]);
+                cell.apply(
+                    gates,
+                    &mut ws.c[b * h..(b + 1) * h],
+                    &mut ws.h[b * h..(b + 1) * h],
+                );
                 run.emit(io.y, t, b);
             }
         }

@@ -20,9 +20,24 @@ pub fn exp(x: v128) -> v128 {
     const LN2_LO: f32 = -2.121_944_4e-4;
     let x = f32x4_min(f32x4_max(x, f32x4_splat(-87.3)), f32x4_splat(88.0));
     let n = f32x4_nearest(f32x4_mul(x, f32x4_splat(core::f32::consts::LOG2_E)));
-    let r = f32x4_sub(f32x4_sub(x, f32x4_mul(n, f32x4_splat(LN2_HI))), f32x4_mul(n, f32x4_splat(LN2_LO)));
+    let r = f32x4_sub(
+        f32x4_sub(x, f32x4_mul(n, f32x4_splat(LN2_HI))),
+        f32x4_mul(n, f32x4_splat(LN2_LO)),
+    );
     // Taylor series of e^r on |r| <= ln2 / 2: the first dropped term is below 2^-24.
-    let p = poly(r, &[1.0, 1.0, 0.5, 1.0 / 6.0, 1.0 / 24.0, 1.0 / 120.0, 1.0 / 720.0, 1.0 / 5040.0]);
+    let p = poly(
+        r,
+        &[
+            1.0,
+            1.0,
+            0.5,
+            1.0 / 6.0,
+            1.0 / 24.0,
+            1.0 / 120.0,
+            1.0 / 720.0,
+            1.0 / 5040.0,
+        ],
+    );
     let scale = i32x4_shl(i32x4_add(i32x4_trunc_sat_f32x4(n), i32x4_splat(127)), 23);
     f32x4_mul(p, scale)
 }
@@ -67,6 +82,15 @@ pub fn tanh(x: v128) -> v128 {
 #[inline(always)]
 pub fn log1p_unit(y: v128) -> v128 {
     let u = f32x4_div(y, f32x4_add(f32x4_splat(2.0), y));
-    let terms = [2.0, 2.0 / 3.0, 2.0 / 5.0, 2.0 / 7.0, 2.0 / 9.0, 2.0 / 11.0, 2.0 / 13.0, 2.0 / 15.0];
+    let terms = [
+        2.0,
+        2.0 / 3.0,
+        2.0 / 5.0,
+        2.0 / 7.0,
+        2.0 / 9.0,
+        2.0 / 11.0,
+        2.0 / 13.0,
+        2.0 / 15.0,
+    ];
     f32x4_mul(u, poly(f32x4_mul(u, u), &terms))
 }

@@ -105,7 +105,8 @@ pub fn fold_sum(b: &[f32], d: usize, width: usize, bias: &mut [f32]) {
 
 /// Whether every sequence length lies in 0..=seq.
 pub fn lens_valid(lens: &[i32], seq: usize) -> bool {
-    lens.iter().all(|&l| usize::try_from(l).is_ok_and(|l| l <= seq))
+    lens.iter()
+        .all(|&l| usize::try_from(l).is_ok_and(|l| l <= seq))
 }
 
 /// Scratch of one direction, reused by the next.
@@ -155,10 +156,30 @@ impl<'a, 'w> Direction<'a, 'w> {
         let (rbh, ws) = ws.split_at_mut(h);
         let (hs, ws) = ws.split_at_mut(n * h);
         let (c, rh) = ws.split_at_mut(n * h);
-        transpose(&io.w[d * gh * s.input..(d + 1) * gh * s.input], gh, s.input, wt);
+        transpose(
+            &io.w[d * gh * s.input..(d + 1) * gh * s.input],
+            gh,
+            s.input,
+            wt,
+        );
         transpose(&io.r[d * gh * h..(d + 1) * gh * h], gh, h, rt);
-        let x = Mat { data: io.x, rows: s.seq * n, cols: s.input, stride: s.input };
-        gemm(x, Mat { data: wt, rows: s.input, cols: gh, stride: gh }, xproj, gh);
+        let x = Mat {
+            data: io.x,
+            rows: s.seq * n,
+            cols: s.input,
+            stride: s.input,
+        };
+        gemm(
+            x,
+            Mat {
+                data: wt,
+                rows: s.input,
+                cols: gh,
+                stride: gh,
+            },
+            xproj,
+            gh,
+        );
         bias.fill(0.0);
         rbh.fill(0.0);
         fold(bias, rbh);
@@ -168,8 +189,22 @@ impl<'a, 'w> Direction<'a, 'w> {
         load_state(io.h0, &s, d, hs);
         load_state(io.c0, &s, d, c);
         rh.fill(0.0);
-        let ws = Workspace { rt, xproj, hproj, rbh, h: hs, c, rh: &mut rh[..n * h] };
-        Direction { d, reverse, shape: s, lens: io.lens, ws }
+        let ws = Workspace {
+            rt,
+            xproj,
+            hproj,
+            rbh,
+            h: hs,
+            c,
+            rh: &mut rh[..n * h],
+        };
+        Direction {
+            d,
+            reverse,
+            shape: s,
+            lens: io.lens,
+            ws,
+        }
     }
 
     /// This direction's slice of a per-direction parameter of `len` values.
@@ -183,7 +218,10 @@ impl<'a, 'w> Direction<'a, 'w> {
 
     /// Steps to run: the longest sequence.
     pub fn steps(&self) -> usize {
-        (0..self.shape.batch).map(|b| self.len(b)).max().unwrap_or(0)
+        (0..self.shape.batch)
+            .map(|b| self.len(b))
+            .max()
+            .unwrap_or(0)
     }
 
     /// hproj (or its columns from `col`, `cols` wide) = source · R's matching columns.
@@ -194,8 +232,18 @@ impl<'a, 'w> Direction<'a, 'w> {
             Source::Hidden => &*self.ws.h,
             Source::Reset => &*self.ws.rh,
         };
-        let a = Mat { data, rows: s.batch, cols: h, stride: h };
-        let b = Mat { data: &self.ws.rt[col..], rows: h, cols, stride: gh };
+        let a = Mat {
+            data,
+            rows: s.batch,
+            cols: h,
+            stride: h,
+        };
+        let b = Mat {
+            data: &self.ws.rt[col..],
+            rows: h,
+            cols,
+            stride: gh,
+        };
         gemm(a, b, &mut self.ws.hproj[col..], gh);
     }
 

@@ -139,7 +139,13 @@ const ATANH_SERIES: [f64; 10] = [
 /// The natural logarithm.
 pub fn ln(x: f64) -> f64 {
     if !(x > 0.0) || x == f64::INFINITY {
-        return if x == 0.0 { f64::NEG_INFINITY } else if x > 0.0 { x } else { f64::NAN };
+        return if x == 0.0 {
+            f64::NEG_INFINITY
+        } else if x > 0.0 {
+            x
+        } else {
+            f64::NAN
+        };
     }
     let (mut bits, mut e) = (x.to_bits(), -1023);
     if bits < 1 << 52 {

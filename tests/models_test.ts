@@ -1,0 +1,46 @@
+/**
+ * The eight developer-set models load from the fetched cache and reproduce ONNX Runtime's
+ * reference outputs within the issue's rule: per output, max |diff| ≤ max(1e-4 · max|ref|,
+ * 10 × ONNX Runtime's own optimized-vs-unoptimized difference). Each test prints the
+ * model's max diffs and arena peak, the figures the closing note reports.
+ */
+import assert from "node:assert/strict";
+import { InferenceSession } from "../worker/session.ts";
+import {
+  loadModelCase,
+  maxAbsDiff,
+  MODEL_NAMES,
+  type ModelName,
+  modelPath,
+} from "./model_cases.ts";
+
+/** Runs one model on its reference inputs; asserts after printing, so failures show figures. */
+async function checkModel(name: ModelName): Promise<void> {
+  const c = loadModelCase(name);
+  const session = await InferenceSession.create(modelPath(name));
+  try {
+    const got = await session.run(c.inputs);
+    const rows = c.outputs.map((o) => {
+      const actual = got[o.name];
+      assert.ok(actual, `output "${o.name}" is missing`);
+      assert.equal(actual.type, o.tensor.type, `output "${o.name}" has the wrong type`);
+      assert.deepEqual(actual.dims, o.tensor.dims, `output "${o.name}" has the wrong dims`);
+      return { ...o, diff: maxAbsDiff(actual, o.tensor) };
+    });
+    const diffs = rows.map((r) => `${r.name} ${r.diff.toExponential(2)}`).join(", ");
+    console.log(`${name}: max diff ${diffs}; arena peak ${session.arenaPeakBytes} bytes`);
+    for (const r of rows) {
+      assert.ok(
+        r.diff <= r.tolerance,
+        `output "${r.name}": max |diff| ${r.diff} exceeds the tolerance ${r.tolerance}`,
+      );
+    }
+  } finally {
+    session.release();
+  }
+}
+
+for (const name of MODEL_NAMES) {
+  Deno.test(`InferenceSession runs ${name} and matches ONNX Runtime's outputs`, () =>
+    checkModel(name));
+}

@@ -1,0 +1,363 @@
+import assert from "node:assert/strict";
+import type { DType } from "../../graph/dtype.ts";
+import { encodeModel } from "../../graph/encode_model.ts";
+import type { Attribute } from "../../graph/ir.ts";
+import { NN_OPS } from "../../graph/ops/nn.ts";
+import { Tensor } from "../../graph/tensor.ts";
+import { loadKernels } from "../../kernels/mod.ts";
+import { runSuite } from "../../tests/conformance/run_suite.ts";
+import { InferenceSession } from "../session.ts";
+
+/** A deterministic uniform [-1, 1) source. */
+function random(seed: number): () => number {
+  let s = seed;
+  return () => {
+    s = (s * 1103515245 + 12345) % 2147483648;
+    return (s / 2147483648) * 2 - 1;
+  };
+}
+
+function floats(n: number, rnd: () => number): Float32Array {
+  return Float32Array.from({ length: n }, rnd);
+}
+
+/** Runs a one-node model of `opType` on `feeds` (named x0, x1, ...; undefined: absent). */
+async function runNode(
+  opType: string,
+  attrs: Record<string, Attribute>,
+  feeds: (Tensor | undefined)[],
+  opset = 19,
+): Promise<Tensor> {
+  const names = feeds.map((t, i) => (t ? `x${i}` : ""));
+  const graph = {
+    name: "g",
+    nodes: [{
+      name: "n",
+      opType,
+      domain: "",
+      inputs: names,
+      outputs: ["y"],
+      attributes: new Map(Object.entries(attrs)),
+    }],
+    inputs: feeds.flatMap((
+      t,
+      i,
+    ) => (t ? [{ name: names[i], dtype: t.type, dims: [...t.dims] }] : [])),
+    outputs: [{ name: "y", dtype: feeds[0]!.type }],
+    initializers: new Map(),
+    valueInfo: new Map(),
+  };
+  const bytes = encodeModel({
+    irVersion: 8,
+    opsets: new Map([["", opset]]),
+    producerName: "",
+    producerVersion: "",
+    metadata: new Map(),
+    graph,
+  });
+  const session = await InferenceSession.create(bytes);
+  const fed = Object.fromEntries(feeds.flatMap((t, i) => (t ? [[names[i], t]] : [])));
+  const { y } = await session.run(fed);
+  session.release();
+  return y;
+}
+
+const ints = (value: number[]): Attribute => ({ kind: "ints", value });
+const int = (value: number): Attribute => ({ kind: "int", value });
+const float = (value: number): Attribute => ({ kind: "float", value });
+
+function assertClose(actual: ArrayLike<number>, expected: ArrayLike<number>, tol = 1e-4): void {
+  assert.equal(actual.length, expected.length);
+  for (let i = 0; i < expected.length; i++) {
+    const d = Math.abs(actual[i] - expected[i]);
+    assert.ok(
+      d <= tol * (1 + Math.abs(expected[i])),
+      `element ${i}: ${actual[i]} vs ${expected[i]}`,
+    );
+  }
+}
+
+/** C = A (m×k, strides ars/acs) · B (k×n, strides brs/bcs), in doubles. */
+function matmulRef(
+  a: ArrayLike<number>,
+  b: ArrayLike<number>,
+  [m, k, n]: number[],
+  [ars, acs, brs, bcs] = [k, 1, n, 1],
+): Float64Array {
+  const c = new Float64Array(m * n);
+  for (let i = 0; i < m; i++) {
+    for (let j = 0; j < n; j++) {
+      let s = 0;
+      for (let p = 0; p < k; p++) s += a[i * ars + p * acs] * b[p * brs + j * bcs];
+      c[i * n + j] = s;
+    }
+  }
+  return c;
+}
+
+Deno.test("nn ops pass every ONNX node test that ONNX Runtime passes", async () => {
+  const ours = new Set(NN_OPS.map((s) => s.opType));
+  const filter =
+    /test_(matmul|gemm|conv|convtranspose|maxpool|averagepool|globalaveragepool|globalmaxpool|lppool|batchnorm|instancenorm|lpnorm|basic_conv|conv_with)/;
+  const results = (await runSuite(filter)).filter((r) => r.entry.ops.every((op) => ours.has(op)));
+  assert.ok(results.length > 60);
+  const failing = results.filter((r) => r.entry.ort === "pass" && r.status !== "pass");
+  assert.deepEqual(failing.map((r) => `${r.entry.name}: ${r.detail}`), []);
+});
+
+Deno.test("MatMul's packed GEMM matches a reference on odd and blocked sizes", async () => {
+  const rnd = random(7);
+  for (const [m, k, n] of [[1, 1, 1], [7, 13, 5], [67, 129, 33], [131, 300, 1030], [3, 0, 4]]) {
+    const a = floats(m * k, rnd), b = floats(k * n, rnd);
+    const y = await runNode("MatMul", {}, [
+      new Tensor("float32", a, [m, k]),
+      new Tensor("float32", b, [k, n]),
+    ]);
+    assert.deepEqual(y.dims, [m, n]);
+    assertClose(y.data as Float32Array, matmulRef(a, b, [m, k, n]));
+  }
+});
+
+Deno.test("MatMul broadcasts batch dims and promotes 1-D operands", async () => {
+  const rnd = random(8);
+  const a = floats(2 * 1 * 3 * 4, rnd), b = floats(5 * 4 * 2, rnd);
+  const y = await runNode("MatMul", {}, [
+    new Tensor("float32", a, [2, 1, 3, 4]),
+    new Tensor("float32", b, [5, 4, 2]),
+  ]);
+  assert.deepEqual(y.dims, [2, 5, 3, 2]);
+  const expected = [0, 1].flatMap((i) =>
+    [0, 1, 2, 3, 4].flatMap((j) => [...matmulRef(a.subarray(i * 12), b.subarray(j * 8), [3, 4, 2])])
+  );
+  assertClose(y.data as Float32Array, expected);
+  const v = await runNode("MatMul", {}, [
+    new Tensor("float32", a.slice(0, 4), [4]),
+    new Tensor("float32", b.slice(0, 8), [4, 2]),
+  ]);
+  assert.deepEqual(v.dims, [2]);
+  assertClose(v.data as Float32Array, matmulRef(a, b, [1, 4, 2]));
+});
+
+Deno.test("MatMul on integers wraps and on float64 stays exact", async () => {
+  const big = 2 ** 30;
+  const i32 = await runNode("MatMul", {}, [
+    new Tensor("int32", [big, 3], [1, 2]),
+    new Tensor("int32", [4, 5], [2, 1]),
+  ]);
+  assert.deepEqual([...i32.data as Int32Array], [(big * 4 + 15) | 0]);
+  const i64 = await runNode("MatMul", {}, [
+    new Tensor("int64", [2n ** 40n, 3n], [1, 2]),
+    new Tensor("int64", [5n, 7n], [2, 1]),
+  ]);
+  assert.deepEqual([...i64.data as BigInt64Array], [5n * 2n ** 40n + 21n]);
+  const f64 = await runNode("MatMul", {}, [
+    new Tensor("float64", [1 + 2 ** -40, 1], [1, 2]),
+    new Tensor("float64", [1, 1], [2, 1]),
+  ]);
+  assert.deepEqual([...f64.data as Float64Array], [2 + 2 ** -40]);
+});
+
+Deno.test("Gemm applies transposes, alpha, beta and a broadcast C", async () => {
+  const rnd = random(9);
+  const [m, k, n] = [9, 70, 300];
+  const a = floats(m * k, rnd), b = floats(k * n, rnd);
+  for (
+    const [cDims, cs] of [[[n], [0, 1]], [[m, 1], [1, 0]], [[], [0, 0]], [[m, n], [n, 1]]] as const
+  ) {
+    const c = floats(Math.max(1, cDims.reduce((x, y) => x * y, 1)), rnd);
+    const attrs = { transA: int(1), transB: int(1), alpha: float(0.5), beta: float(-2) };
+    const feeds = [
+      new Tensor("float32", a, [k, m]),
+      new Tensor("float32", b, [n, k]),
+      new Tensor("float32", c, cDims),
+    ];
+    const y = await runNode("Gemm", attrs, feeds, 13);
+    const ab = matmulRef(a, b, [m, k, n], [1, m, 1, k]);
+    const expected = ab.map((v, i) => 0.5 * v - 2 * c[Math.floor(i / n) * cs[0] + (i % n) * cs[1]]);
+    assertClose(y.data as Float32Array, expected);
+  }
+});
+
+interface Conv2d {
+  x: number[];
+  w: number[];
+  group: number;
+  strides: number[];
+  dilations: number[];
+  pads: number[];
+}
+
+/** Direct 2-D convolution with bias, in doubles. */
+function convRef(
+  x: Float32Array,
+  w: Float32Array,
+  bias: Float32Array,
+  c: Conv2d,
+): [Float64Array, number[]] {
+  const [n, ci, h, wd] = c.x, [co, cg, kh, kw] = c.w;
+  const span = (k: number, d: number) => (k - 1) * d + 1;
+  const oh = Math.floor((h + c.pads[0] + c.pads[2] - span(kh, c.dilations[0])) / c.strides[0]) + 1;
+  const ow = Math.floor((wd + c.pads[1] + c.pads[3] - span(kw, c.dilations[1])) / c.strides[1]) + 1;
+  const y = new Float64Array(n * co * oh * ow);
+  const og = co / c.group;
+  for (let b = 0, o = 0; b < n; b++) {
+    for (let m = 0; m < co; m++) {
+      for (let oy = 0; oy < oh; oy++) {
+        for (let ox = 0; ox < ow; ox++, o++) {
+          let s = bias[m];
+          for (let q = 0; q < cg; q++) {
+            const plane = (b * ci + Math.floor(m / og) * cg + q) * h;
+            for (let ky = 0; ky < kh; ky++) {
+              const iy = oy * c.strides[0] - c.pads[0] + ky * c.dilations[0];
+              for (let kx = 0; kx < kw && iy >= 0 && iy < h; kx++) {
+                const ix = ox * c.strides[1] - c.pads[1] + kx * c.dilations[1];
+                if (ix >= 0 && ix < wd) {
+                  s += x[(plane + iy) * wd + ix] * w[((m * cg + q) * kh + ky) * kw + kx];
+                }
+              }
+            }
+          }
+          y[o] = s;
+        }
+      }
+    }
+  }
+  return [y, [n, co, oh, ow]];
+}
+
+Deno.test("Conv matches a direct reference on its GEMM, in-place and depthwise paths", async () => {
+  const rnd = random(10);
+  const cases: Conv2d[] = [
+    {
+      x: [1, 5, 19, 23],
+      w: [7, 5, 3, 3],
+      group: 1,
+      strides: [1, 1],
+      dilations: [1, 1],
+      pads: [1, 1, 1, 1],
+    },
+    {
+      x: [2, 4, 17, 30],
+      w: [6, 2, 3, 2],
+      group: 2,
+      strides: [2, 1],
+      dilations: [2, 1],
+      pads: [0, 2, 1, 0],
+    },
+    {
+      x: [1, 6, 21, 40],
+      w: [6, 1, 3, 3],
+      group: 6,
+      strides: [1, 1],
+      dilations: [1, 1],
+      pads: [1, 1, 1, 1],
+    },
+    {
+      x: [1, 6, 21, 41],
+      w: [6, 1, 5, 5],
+      group: 6,
+      strides: [2, 2],
+      dilations: [1, 1],
+      pads: [2, 2, 2, 2],
+    },
+    {
+      x: [1, 3, 20, 37],
+      w: [3, 1, 3, 3],
+      group: 3,
+      strides: [1, 3],
+      dilations: [2, 2],
+      pads: [2, 1, 0, 3],
+    },
+    {
+      x: [1, 16, 9, 11],
+      w: [200, 16, 1, 1],
+      group: 1,
+      strides: [1, 1],
+      dilations: [1, 1],
+      pads: [0, 0, 0, 0],
+    },
+  ];
+  for (const c of cases) {
+    const count = (d: number[]) => d.reduce((a, b) => a * b, 1);
+    const x = floats(count(c.x), rnd), w = floats(count(c.w), rnd), b = floats(c.w[0], rnd);
+    const attrs = {
+      group: int(c.group),
+      strides: ints(c.strides),
+      dilations: ints(c.dilations),
+      pads: ints(c.pads),
+    };
+    const feeds = [
+      new Tensor("float32", x, c.x),
+      new Tensor("float32", w, c.w),
+      new Tensor("float32", b, [c.w[0]]),
+    ];
+    const y = await runNode("Conv", attrs, feeds);
+    const [expected, dims] = convRef(x, w, b, c);
+    assert.deepEqual(y.dims, dims);
+    assertClose(y.data as Float32Array, expected);
+  }
+});
+
+Deno.test("Conv computes float16 inputs through float32", async () => {
+  const rnd = random(11);
+  const x = floats(2 * 8 * 8, rnd), w = floats(3 * 2 * 3 * 3, rnd);
+  const attrs = { pads: ints([1, 1, 1, 1]) };
+  const f32 = await runNode("Conv", attrs, [
+    new Tensor("float32", x, [1, 2, 8, 8]),
+    new Tensor("float32", w, [3, 2, 3, 3]),
+  ]);
+  const half = (t: Float32Array) => new Uint16Array(Float16Array.from(t).buffer);
+  const f16 = await runNode("Conv", attrs, [
+    new Tensor("float16", half(x), [1, 2, 8, 8]),
+    new Tensor("float16", half(w), [3, 2, 3, 3]),
+  ]);
+  assert.equal(f16.type, "float16" satisfies DType);
+  const widened = new Float16Array((f16.data as Uint16Array).buffer);
+  assertClose(Array.from(widened), f32.data as Float32Array, 1e-2);
+});
+
+Deno.test("gemm_f32's epilogue applies each activation as its ONNX op defines it", async () => {
+  const k = await loadKernels();
+  const [m, n, depth] = [5, 11, 3];
+  const at = (i: number) => ((k.heapBase + 63) & ~63) + i * 4096;
+  const rnd = random(12);
+  const a = floats(m * depth, () => 4 * rnd()), b = floats(depth * n, rnd);
+  const f32 = () => new Float32Array(k.memory.buffer);
+  f32().set(a, at(0) / 4);
+  f32().set(b, at(1) / 4);
+  new Int32Array(k.memory.buffer, at(2), 11).set([m, depth, n, depth, 1, n, 1, 0, 0, 0, 0]);
+  const sigmoid = (v: number) => 1 / (1 + Math.exp(-v));
+  const acts: [number, number, number, (v: number) => number][] = [
+    [1, 0, 0, (v) => Math.max(v, 0)],
+    [2, -0.5, 1.5, (v) => Math.min(Math.max(v, -0.5), 1.5)],
+    [3, 0, 0, sigmoid],
+    [4, 0.3, 0.4, (v) => Math.min(Math.max(0.3 * v + 0.4, 0), 1)],
+    [5, 0.1, 0, (v) => (v >= 0 ? v : 0.1 * v)],
+    [6, 0, 0, (v) => v * Math.min(Math.max(v / 6 + 0.5, 0), 1)],
+    [7, 0, 0, Math.tanh],
+  ];
+  const plain = matmulRef(a, b, [m, depth, n]);
+  for (const [code, p0, p1, f] of acts) {
+    k.call(
+      "gemm_f32",
+      at(2),
+      11,
+      at(0),
+      m * depth,
+      at(1),
+      depth * n,
+      0,
+      0,
+      at(3),
+      m * n,
+      1,
+      1,
+      code,
+      p0,
+      p1,
+      at(4),
+      1024,
+    );
+    assertClose(f32().subarray(at(3) / 4, at(3) / 4 + m * n), plain.map(f), 1e-5);
+  }
+});
