@@ -127,8 +127,8 @@ fn grouping(cfg: &[i32]) -> Option<Grouping> {
 }
 
 /// # Safety
-/// `cfg` holds 7 i32: the [`grouping`] then `has_zero_point` and `half` (round quotients to
-/// float16). `x` and `y` (type `y_code`) hold the grouping's elements, `scale` and `zp`
+/// `cfg` holds 7 i32: the [`grouping`] then `has_zero_point` and `half` (divide in float16
+/// precision). `x` and `y` (type `y_code`) hold the grouping's elements, `scale` and `zp`
 /// (when present, type `y_code`) its scale count.
 #[no_mangle]
 pub unsafe extern "C" fn quant_quantize_f32(
