@@ -51,6 +51,7 @@ export async function benchModel(model: ModelName, budgetMs: number): Promise<Mo
     const node = await ortNode.InferenceSession.create(bytes, {
       intraOpNumThreads: threads,
       interOpNumThreads: 1,
+      logSeverityLevel: 3,
     });
     row[threads === 1 ? "ortNode1" : "ortNode2"] = await timeIt(() => node.run(nodeFeeds), {
       budgetMs,

@@ -5,8 +5,7 @@ import { decodeModel } from "./decode_model.ts";
 import { encodeModel } from "./encode_model.ts";
 import { DTYPES, typedAlloc } from "./dtype.ts";
 import type { Attribute, Graph, HostTensor, Model } from "./ir.ts";
-
-const MODELS = `${Deno.env.get("HOME")}/.cache/meshrt/models`;
+import { MODEL_NAMES, modelPath } from "../tests/model_cases.ts";
 
 function tensor(dtype: HostTensor["dtype"], dims: number[]): HostTensor {
   const data = typedAlloc(dtype, dims.reduce((a, b) => a * b, 1));
@@ -83,23 +82,9 @@ Deno.test("encodeModel() lists initializers among the inputs before IR version 4
   assert.deepEqual(decodeModel(encodeModel(m)).graph, m.graph);
 });
 
-Deno.test({
-  name: "encodeModel() round-trips the developer-set models",
-  ignore: !existsSync(MODELS),
-  fn() {
-    for (const entry of Deno.readDirSync(MODELS)) {
-      if (!entry.name.endsWith(".onnx")) continue;
-      const m = decodeModel(Deno.readFileSync(`${MODELS}/${entry.name}`));
-      assert.deepEqual(decodeModel(encodeModel(m)), m, entry.name);
-    }
-  },
-});
-
-function existsSync(path: string): boolean {
-  try {
-    Deno.statSync(path);
-    return true;
-  } catch {
-    return false;
+Deno.test("encodeModel() round-trips the developer-set models", () => {
+  for (const name of MODEL_NAMES) {
+    const m = decodeModel(Deno.readFileSync(modelPath(name)));
+    assert.deepEqual(decodeModel(encodeModel(m)), m, name);
   }
-}
+});

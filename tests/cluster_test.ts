@@ -9,9 +9,9 @@ import { Cluster } from "../coordinator/cluster/cluster.ts";
 import { startLocalWorkers } from "../coordinator/cluster/local_workers.ts";
 import { InferenceSession } from "../worker/session.ts";
 import { startNatsServer } from "./nats_server.ts";
+import { modelPath } from "./model_cases.ts";
 
-const MODELS = Deno.env.get("MESHRT_MODELS") ?? `${Deno.env.get("HOME")}/.cache/meshrt/models`;
-const DET = `${MODELS}/ppocr_v4_det.onnx`;
+const DET = modelPath("ppocr_v4_det");
 const SPEEDS = { "wasm.compute": 10, "wasm.memory": 1 };
 
 function detInput(seed: number): Tensor {

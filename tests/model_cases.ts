@@ -23,7 +23,7 @@ export type ModelName = typeof MODEL_NAMES[number];
 
 /** The folder holding fetched models. */
 export function modelDir(): string {
-  return Deno.env.get("MESHRT_MODELS") ?? `${Deno.env.get("HOME")}/.cache/meshrt/models`;
+  return Deno.env.get("MESHRT_MODEL_CACHE") ?? `${Deno.env.get("HOME")}/.cache/meshrt/models`;
 }
 
 /** Path of a fetched model. */

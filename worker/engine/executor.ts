@@ -144,45 +144,79 @@ export class Executor {
     opset: number,
   ): RuntimeTensor[] {
     const { node, schema, params } = step;
-    const memory = this.kernels.memory;
-    const infos = inputs.map((t): InputInfo | undefined =>
-      t && { dtype: t.dtype, dims: [...t.dims], values: () => t.numbers(memory) }
-    );
-    const types = schema.infer(infos, { node, params, opset });
+    const types = this.#outputTypes(step, inputs, opset);
     if (schema.alias !== undefined) {
-      return [this.share(inputs[schema.alias]!, types[0].dtype, concreteDims(types[0], step))];
+      return [this.share(inputs[schema.alias]!, types[0].dtype, types[0].dims)];
     }
-    const outputs = types.map((t) => this.allocate(t.dtype, concreteDims(t, step)));
+    const outputs = types.map((t) => this.allocate(t.dtype, t.dims));
     if (outputs.some((o) => o.size > 0) || outputs.length === 0) {
-      const scratch: { offset: number; bytes: number }[] = [];
-      const take = (bytes: number) => {
-        const offset = this.arena.alloc(bytes);
-        scratch.push({ offset, bytes });
-        return offset;
-      };
       try {
-        step.kernel!({
-          node,
-          params,
-          inputs,
-          outputs,
-          kernels: this.kernels,
-          scratch: take,
-          i32s: (values) => {
-            const offset = take(values.length * 4);
-            new Int32Array(memory.buffer, offset, values.length).set(values);
-            return offset;
-          },
-        });
+        step.kernel!({ node, params, inputs, outputs, kernels: this.kernels, ...this.#scratch });
       } catch (e) {
         for (const o of outputs) this.release(o);
         throw e;
       } finally {
-        for (const s of scratch) this.arena.free(s.offset, s.bytes);
+        this.#freeScratch();
       }
     }
     return outputs;
   }
+
+  /**
+   * The node's output types for these inputs. Rules are pure, so the last answer is reused
+   * while the input dims repeat, unless the rule read a non-constant input's values.
+   */
+  #outputTypes(
+    step: PlannedNode,
+    inputs: (RuntimeTensor | undefined)[],
+    opset: number,
+  ): ConcreteType[] {
+    let key = "";
+    for (const t of inputs) key += t ? `${t.dtype}[${t.dims}]` : "_";
+    if (step.shapes?.key === key) return step.shapes.types;
+    const memory = this.kernels.memory;
+    let readVariable = false;
+    const infos = inputs.map((t): InputInfo | undefined =>
+      t && {
+        dtype: t.dtype,
+        dims: [...t.dims],
+        values: () => {
+          readVariable ||= !t.buffer.persistent;
+          return t.numbers(memory);
+        },
+      }
+    );
+    const types = step.schema.infer(infos, { node: step.node, params: step.params, opset })
+      .map((t) => ({ dtype: t.dtype, dims: concreteDims(t, step) }));
+    step.shapes = readVariable ? undefined : { key, types };
+    return types;
+  }
+
+  /** Scratch for kernels, handed back after each node. */
+  readonly #taken: { offset: number; bytes: number }[] = [];
+  readonly #scratch = {
+    scratch: (bytes: number): number => {
+      const offset = this.arena.alloc(bytes);
+      this.#taken.push({ offset, bytes });
+      return offset;
+    },
+    i32s: (values: readonly number[]): number => {
+      const offset = this.#scratch.scratch(values.length * 4);
+      new Int32Array(this.kernels.memory.buffer, offset, values.length).set(values);
+      return offset;
+    },
+  };
+
+  #freeScratch(): void {
+    for (const s of this.#taken) this.arena.free(s.offset, s.bytes);
+    this.#taken.length = 0;
+  }
+}
+
+/** An output type with every dim known. */
+export interface ConcreteType {
+  dtype: DType;
+  dims: number[];
 }
 
 function concreteDims(t: TensorType, step: PlannedNode): number[] {

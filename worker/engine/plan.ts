@@ -9,6 +9,7 @@ import type { OpSchema } from "../../graph/ops/schema.ts";
 import { UnsupportedOpError } from "../../graph/errors.ts";
 import { wasmKernel } from "../ops/registry.ts";
 import type { WasmKernel } from "../ops/kernel.ts";
+import type { ConcreteType } from "./executor.ts";
 import { readsOf } from "../../graph/reads.ts";
 
 /** One node, ready to run. */
@@ -20,6 +21,8 @@ export interface PlannedNode {
   kernel?: WasmKernel<unknown>;
   /** Values to give back after this node: their last reader. */
   release: string[];
+  /** Output types last inferred, keyed by the input types (see the executor). */
+  shapes?: { key: string; types: ConcreteType[] };
 }
 
 /** A graph with its nodes planned. */

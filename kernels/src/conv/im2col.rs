@@ -2,6 +2,8 @@
 //! (output pixel), packed straight from the image without materializing the matrix.
 use super::ConvGeom;
 use crate::gemm::{InPlace, PackB, NR};
+use crate::simd::{load, store};
+use core::arch::wasm32::*;
 
 /// One group's input channels seen as the (cin/g · kernel) × (output pixels) matrix.
 pub struct Im2col<'a> {
@@ -95,10 +97,7 @@ impl Im2col<'_> {
             let [_, kz, ky, kx] = taps.at;
             let rows_in = (z.0..z.1).contains(&kz) && (y.0..y.1).contains(&ky);
             if rows_in && (x.0..x.1).contains(&kx) {
-                let at = (start + t as isize) as usize;
-                for (jj, v) in dst.iter_mut().enumerate() {
-                    *v = self.x[at + jj * sw];
-                }
+                copy_strided(&self.x[(start + t as isize) as usize..], sw, dst);
             } else if rows_in {
                 self.gather(cols, &taps, dst);
             } else {
@@ -171,6 +170,27 @@ impl PackB for Im2col<'_> {
                     self.gather(&cols, &taps, dst);
                     taps.advance();
                 }
+            }
+        }
+    }
+}
+
+/// dst[i] = src[i · stride] for the NR entries of `dst`.
+#[inline(always)]
+fn copy_strided(src: &[f32], stride: usize, dst: &mut [f32]) {
+    match stride {
+        1 => dst.copy_from_slice(&src[..NR]),
+        // Even lanes of consecutive vectors: in bounds when the last tap is not the
+        // source's last element, else per element.
+        2 if src.len() >= 2 * NR => {
+            for (q, d) in dst.chunks_exact_mut(4).enumerate() {
+                let v = i32x4_shuffle::<0, 2, 4, 6>(load(src, 8 * q), load(src, 8 * q + 4));
+                store(d, 0, v);
+            }
+        }
+        _ => {
+            for (i, d) in dst.iter_mut().enumerate() {
+                *d = src[i * stride];
             }
         }
     }
