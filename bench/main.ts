@@ -1,11 +1,13 @@
 /**
  * `deno task bench [models] [--model NAME] [--budget MS]`: meshrt beside onnxruntime in
  * one run. Writes bench/results/latest.json and latest.svg.
+ * `deno task bench --profile MODEL`: the op types taking the most time.
  * @module
  */
 import { parseArgs } from "node:util";
 import { benchModels, formatModelTable } from "./models.ts";
 import { barChartSvg } from "./chart.ts";
+import { formatProfile, profileModel } from "./profile.ts";
 import { MODEL_NAMES, type ModelName } from "../tests/model_cases.ts";
 
 const { values, positionals } = parseArgs({
@@ -14,8 +16,17 @@ const { values, positionals } = parseArgs({
   options: {
     model: { type: "string", multiple: true },
     budget: { type: "string", default: "1500" },
+    profile: { type: "string" },
   },
 });
+if (values.profile) {
+  if (!MODEL_NAMES.includes(values.profile as ModelName)) {
+    console.error(`Unknown model "${values.profile}" (known: ${MODEL_NAMES.join(", ")})`);
+    Deno.exit(2);
+  }
+  console.log(formatProfile(values.profile, await profileModel(values.profile as ModelName)));
+  Deno.exit(0);
+}
 const what = positionals[0] ?? "models";
 if (what !== "models") {
   console.error(`Unknown bench "${what}": try "models"`);

@@ -24,6 +24,8 @@ export interface NodeProfile {
   name: string;
   opType: string;
   ms: number;
+  /** 0 for the model's own nodes, 1 inside an If/Loop body, and so on. */
+  depth: number;
 }
 
 /** Executes graphs on one kernels instance and its arena. */
@@ -88,6 +90,17 @@ export class Executor {
    * in the scope (one reference each) and releases everything else it made.
    */
   run(plan: GraphPlan, scope: Scope): void {
+    this.#depth++;
+    try {
+      this.#runNodes(plan, scope);
+    } finally {
+      this.#depth--;
+    }
+  }
+
+  #depth = -1;
+
+  #runNodes(plan: GraphPlan, scope: Scope): void {
     for (const [name, host] of plan.graph.initializers) {
       if (!scope.values.has(name)) scope.values.set(name, this.share(this.constant(host)));
     }
@@ -101,7 +114,12 @@ export class Executor {
       }
       if (this.profile) {
         const ms = performance.now() - start;
-        this.profile.push({ name: step.node.name, opType: step.node.opType, ms });
+        this.profile.push({
+          name: step.node.name,
+          opType: step.node.opType,
+          ms,
+          depth: this.#depth,
+        });
       }
       for (const name of step.release) {
         const t = scope.values.get(name);
