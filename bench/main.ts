@@ -2,12 +2,14 @@
  * `deno task bench [models] [--model NAME] [--budget MS]`: meshrt beside onnxruntime in
  * one run. Writes bench/results/latest.json and latest.svg.
  * `deno task bench --profile MODEL`: the op types taking the most time.
+ * `deno task bench cluster`: pipeline throughput with 1 and 2 workers, and the hop cost.
  * @module
  */
 import { parseArgs } from "node:util";
 import { benchModels, formatModelTable } from "./models.ts";
 import { barChartSvg } from "./chart.ts";
 import { formatProfile, profileModel } from "./profile.ts";
+import { benchCluster, formatClusterTable, hopOverheadMs } from "./cluster.ts";
 import { MODEL_NAMES, type ModelName } from "../tests/model_cases.ts";
 
 const { values, positionals } = parseArgs({
@@ -28,8 +30,15 @@ if (values.profile) {
   Deno.exit(0);
 }
 const what = positionals[0] ?? "models";
+if (what === "cluster") {
+  console.log(formatClusterTable(await benchCluster()));
+  for (const transport of ["in-process", "nats"] as const) {
+    console.log(`one extra hop, ${transport}: ${(await hopOverheadMs(transport)).toFixed(2)} ms`);
+  }
+  Deno.exit(0);
+}
 if (what !== "models") {
-  console.error(`Unknown bench "${what}": try "models"`);
+  console.error(`Unknown bench "${what}": try "models" or "cluster"`);
   Deno.exit(2);
 }
 const names = (values.model as ModelName[] | undefined) ?? [...MODEL_NAMES];
