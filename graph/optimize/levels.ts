@@ -16,6 +16,8 @@ import { foldBias } from "./fold_bias.ts";
 import { eliminateTranspose } from "./eliminate_transpose.ts";
 import { foldTransposeIntoGemm } from "./fold_transpose_gemm.ts";
 import { fuseConvActivation, FUSED_DOMAIN, fuseGemmActivation } from "./fuse_activation.ts";
+import { fuseHardSigmoid } from "./fuse_hard_sigmoid.ts";
+import { fuseHardSwish } from "./fuse_hard_swish.ts";
 
 /** A graph optimization level. */
 export type OptimizationLevel = "disabled" | "basic" | "extended" | "all";
@@ -34,10 +36,15 @@ const BASIC: Pipeline = {
   rules: [foldConstants, foldShapes, eliminateIdentity, eliminateCommon, eliminateDead],
 };
 
-/** Rewrites that merge ai.onnx ops into fewer ai.onnx ops. */
+/**
+ * Rewrites that merge ai.onnx ops into fewer ai.onnx ops. The hard activations come
+ * before bias folding, which would otherwise take their leading Add into a Conv.
+ */
 const EXTENDED: Pipeline = {
   name: "extended",
   rules: [
+    fuseHardSwish,
+    fuseHardSigmoid,
     foldConvBatchNorm,
     foldConvMul,
     foldBias,
