@@ -31,6 +31,7 @@ export interface DecodeOptions {
  * @example
  * ```ts
  * import assert from "node:assert/strict";
+ * import { ModelLoadError } from "./errors.ts";
  * assert.throws(() => decodeModel(new Uint8Array([1, 2, 3])), ModelLoadError);
  * ```
  */

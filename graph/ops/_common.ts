@@ -25,7 +25,7 @@ export function broadcastTypes(
   ctx: RuleContext<unknown>,
   dtype: DType,
 ): TensorType[] {
-  const shapes = inputs.map((x, i) => required(inputs, i, ctx).dims);
+  const shapes = inputs.map((_, i) => required(inputs, i, ctx).dims);
   if (shapes.some((s) => s === undefined)) return [{ dtype }];
   const dims = broadcastDims(shapes as Dim[][]);
   if (!dims) {
