@@ -11,11 +11,38 @@
  * @module
  */
 
-/** A kernel returned a non-zero status: bad arguments reached it. */
+/**
+ * What each kernel status means: the table in `kernels/src/exports/status.rs`, plus -1,
+ * which the loader uses for a kernel the module does not export.
+ */
+const REASONS: Readonly<Record<number, string>> = {
+  [-1]: "the module exports no kernel of this name",
+  1: "a length, shape or configuration value does not fit",
+  2: "an activation code is unknown",
+  3: "the scratch buffer is too small",
+  4: "an index is out of range",
+  5: "an element type, op code or mode is not supported",
+  6: "a pointer is not aligned for its element type",
+};
+
+/**
+ * A kernel returned a non-zero status: bad arguments reached it.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * const err = new KernelError("gather", 4);
+ * assert.equal(err.message, 'Kernel "gather" failed: an index is out of range');
+ * ```
+ */
 export class KernelError extends Error {
   override name = "KernelError";
+  /**
+   * @param kernel the export that failed
+   * @param status the non-zero status it returned (-1: no such export)
+   */
   constructor(readonly kernel: string, readonly status: number) {
-    super(`Kernel "${kernel}" failed with status ${status}`);
+    super(`Kernel "${kernel}" failed: ${REASONS[status] ?? `status ${status}`}`);
   }
 }
 

@@ -121,10 +121,15 @@ pub fn tap_range(count: usize, step: usize, offset: isize, bound: usize) -> (usi
     (lo as usize, hi.max(lo) as usize)
 }
 
+/// The two scratch areas of [`conv`], sized by [`ConvGeom::conv_scratch_len`] and
+/// [`ConvGeom::conv_taps_len`].
+pub struct ConvScratch<'a> {
+    pub gemm: &'a mut [f32],
+    pub taps: &'a mut [u32],
+}
+
 /// y = act(conv(x, w) + bias) for NC(D)HW `x` and `y` and `w` of shape
-/// [cout, cin/group, kernel...]. Sizes are checked by the caller, scratch and `taps` sized
-/// by [`ConvGeom::conv_scratch_len`] and [`ConvGeom::conv_taps_len`].
-#[allow(clippy::too_many_arguments)] // Operands, output, epilogue and two scratch areas.
+/// [cout, cin/group, kernel...]. Sizes are checked by the caller.
 pub fn conv(
     g: &ConvGeom,
     x: &[f32],
@@ -132,8 +137,7 @@ pub fn conv(
     bias: Option<&[f32]>,
     y: &mut [f32],
     act: Activation,
-    scratch: &mut [f32],
-    taps: &mut [u32],
+    scratch: ConvScratch,
 ) {
     let (in_size, out_size) = (g.input_size(), g.output_size());
     if g.is_depthwise() {
@@ -151,6 +155,10 @@ pub fn conv(
     }
     let s = g.conv_shape();
     let (cin_g, cout_g) = (g.cin / g.group, g.cout / g.group);
+    let ConvScratch {
+        gemm: scratch,
+        taps,
+    } = scratch;
     im2col::tap_offsets(g, taps);
     let taps = &*taps;
     for (xb, yb) in x

@@ -4,7 +4,6 @@
 //! products (few rows) read B in place instead. Bias and activation run in the
 //! micro-kernel's epilogue.
 mod epilogue;
-pub mod math;
 mod micro;
 mod pack;
 pub mod reference;
@@ -62,52 +61,66 @@ pub struct Out<'a> {
     pub ldc: usize,
 }
 
+/// One k block: rows `pc..pc+kc` of B, and what the micro-kernel does with C there.
+struct KBlock<'a> {
+    pc: usize,
+    kc: usize,
+    pass: Pass,
+    epi: &'a Epilogue<'a>,
+}
+
 /// C = epilogue(A · B) for A m×k and B k×n. `scratch` holds at least
 /// [`Shape::scratch_len`] floats; the caller has checked every view covers its shape.
 pub fn gemm(s: Shape, a: &Mat, b: &impl PackB, c: &mut Out, epi: &Epilogue, scratch: &mut [f32]) {
     let kblocks = s.k.div_ceil(KC).max(1);
     for kb in 0..kblocks {
         let pc = kb * KC;
-        let kc = KC.min(s.k - pc);
-        let pass = Pass { first: kb == 0, last: kb + 1 == kblocks };
+        let pass = Pass {
+            first: kb == 0,
+            last: kb + 1 == kblocks,
+        };
+        let block = KBlock {
+            pc,
+            kc: KC.min(s.k - pc),
+            pass,
+            epi,
+        };
         if s.m <= NARROW_M && b.reads_in_place() {
-            narrow(s, a, b, (pc, kc), c, pass, epi, scratch);
+            narrow(s, a, b, &block, c, scratch);
         } else {
-            blocked(s, a, b, (pc, kc), c, pass, epi, scratch);
+            blocked(s, a, b, &block, c, scratch);
         }
     }
 }
 
 /// One k block of a narrow product: all of A packed, B one panel at a time.
-#[allow(clippy::too_many_arguments)] // The block's operands, its place and its scratch.
-fn narrow(s: Shape, a: &Mat, b: &impl PackB, (pc, kc): (usize, usize), c: &mut Out, pass: Pass, epi: &Epilogue, scratch: &mut [f32]) {
-    let (pa, pb) = scratch.split_at_mut(s.m.next_multiple_of(MR) * kc);
-    pack::pack_a(a, 0, s.m, pc, kc, pa);
+fn narrow(s: Shape, a: &Mat, b: &impl PackB, k: &KBlock, c: &mut Out, scratch: &mut [f32]) {
+    let (pa, pb) = scratch.split_at_mut(s.m.next_multiple_of(MR) * k.kc);
+    pack::pack_a(a, 0, s.m, k.pc, k.kc, pa);
     for j in (0..s.n).step_by(NR) {
         let cols = NR.min(s.n - j);
-        match b.in_place(pc, kc, j).filter(|_| cols == NR) {
-            Some(panel) => rows(pa, &panel, kc, (0, s.m), j, cols, c, pass, epi),
+        match b.in_place(k.pc, k.kc, j).filter(|_| cols == NR) {
+            Some(panel) => rows(pa, &panel, k, (0, s.m), (j, cols), c),
             None => {
-                b.pack(pc, kc, j, cols, pb);
-                rows(pa, &Packed(pb), kc, (0, s.m), j, cols, c, pass, epi);
+                b.pack(k.pc, k.kc, j, cols, pb);
+                rows(pa, &Packed(pb), k, (0, s.m), (j, cols), c);
             }
         }
     }
 }
 
 /// One k block of a wide product, Goto-style: B packed NC columns at a time, A MC rows.
-#[allow(clippy::too_many_arguments)] // The block's operands, its place and its scratch.
-fn blocked(s: Shape, a: &Mat, b: &impl PackB, (pc, kc): (usize, usize), c: &mut Out, pass: Pass, epi: &Epilogue, scratch: &mut [f32]) {
+fn blocked(s: Shape, a: &Mat, b: &impl PackB, k: &KBlock, c: &mut Out, scratch: &mut [f32]) {
     for jc in (0..s.n).step_by(NC) {
         let nc = NC.min(s.n - jc);
-        let (pb, pa) = scratch.split_at_mut(nc.next_multiple_of(NR) * kc);
-        b.pack(pc, kc, jc, nc, pb);
+        let (pb, pa) = scratch.split_at_mut(nc.next_multiple_of(NR) * k.kc);
+        b.pack(k.pc, k.kc, jc, nc, pb);
         for ic in (0..s.m).step_by(MC) {
             let mc = MC.min(s.m - ic);
-            pack::pack_a(a, ic, mc, pc, kc, pa);
+            pack::pack_a(a, ic, mc, k.pc, k.kc, pa);
             for jr in (0..nc).step_by(NR) {
-                let panel = Packed(&pb[jr * kc..]);
-                rows(&pa[..], &panel, kc, (ic, mc), jc + jr, NR.min(nc - jr), c, pass, epi);
+                let panel = Packed(&pb[jr * k.kc..]);
+                rows(pa, &panel, k, (ic, mc), (jc + jr, NR.min(nc - jr)), c);
             }
         }
     }
@@ -115,11 +128,22 @@ fn blocked(s: Shape, a: &Mat, b: &impl PackB, (pc, kc): (usize, usize), c: &mut 
 
 /// Runs the micro-kernel down rows `i0..i0+mc` of one B panel (columns `j..j+cols`);
 /// `pa` holds those rows' packed A panels.
-#[allow(clippy::too_many_arguments)] // The panel pair, its place in C and the pass.
 #[inline(always)]
-fn rows(pa: &[f32], pb: &impl Panel, kc: usize, (i0, mc): (usize, usize), j: usize, cols: usize, c: &mut Out, pass: Pass, epi: &Epilogue) {
+fn rows(
+    pa: &[f32],
+    pb: &impl Panel,
+    k: &KBlock,
+    (i0, mc): (usize, usize),
+    (j, cols): (usize, usize),
+    c: &mut Out,
+) {
     for ir in (0..mc).step_by(MR) {
-        let tile = Tile { i: i0 + ir, j, rows: MR.min(mc - ir), cols };
-        micro::run(&pa[ir * kc..], pb, kc, c, &tile, pass, epi);
+        let tile = Tile {
+            i: i0 + ir,
+            j,
+            rows: MR.min(mc - ir),
+            cols,
+        };
+        micro::run(&pa[ir * k.kc..], pb, k.kc, c, &tile, k.pass, k.epi);
     }
 }

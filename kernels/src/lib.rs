@@ -3,6 +3,8 @@
 //! `__heap_base`. Raw exports live in `exports/`; everything else is safe Rust over slices.
 #![no_std]
 
+mod half;
+mod math;
 mod simd;
 
 mod conv;

@@ -1,6 +1,6 @@
 //! Normalizations over NC(spatial) planes: batch and instance normalization (an affine
 //! map per plane from per-channel statistics and parameters) and Lp normalization.
-use crate::gemm::math::sqrt;
+use crate::math::sqrt;
 use crate::pool::sum;
 use crate::simd::{load, madd, store};
 use core::arch::wasm32::*;
@@ -24,7 +24,7 @@ pub fn normalize(x: &[f32], y: &mut [f32], plane: usize, n: &Norm) {
         .enumerate()
     {
         let (s, m) = (i % n.scale.len(), i % n.mean.len());
-        let a = n.scale[s] / sqrt(n.var[m] + n.epsilon);
+        let a = n.scale[s] / sqrt(f64::from(n.var[m] + n.epsilon)) as f32;
         affine(xp, yp, a, n.bias[s] - n.mean[m] * a);
     }
 }
@@ -94,7 +94,7 @@ pub fn lp_normalize(x: &[f32], y: &mut [f32], len: usize, inner: usize, p: u32) 
             let norm = if p == 1 {
                 along().map(|v| v.abs()).sum()
             } else {
-                sqrt(along().map(|v| v * v).sum())
+                sqrt(along().map(|&v| f64::from(v) * f64::from(v)).sum()) as f32
             };
             for (o, v) in yb.iter_mut().skip(j).step_by(inner).zip(along()) {
                 *o = if norm == 0.0 { 0.0 } else { v / norm };

@@ -2,7 +2,7 @@
 //! max (with argmax indices), average (with or without the padding in the count) and Lp,
 //! plus the global average and max over whole planes.
 use crate::conv::tap_range;
-use crate::gemm::math::powf;
+use crate::math::pow;
 use crate::simd::load;
 use core::arch::wasm32::*;
 
@@ -42,14 +42,19 @@ struct Window {
 }
 
 impl Window {
-    /// Calls `f` with the input coordinates of every tap inside the input, row-major.
+    /// Calls `f(index in plane, coordinates)` for every tap inside the input, row-major.
     #[inline(always)]
-    fn each(&self, g: &PoolGeom, mut f: impl FnMut([usize; 3])) {
+    fn each(&self, g: &PoolGeom, mut f: impl FnMut(usize, [usize; 3])) {
         let at = |a: usize, t: usize| (self.origin[a] + (t * g.dilations[a]) as isize) as usize;
+        let [_, ih, iw] = g.input;
         for tz in self.taps[0].0..self.taps[0].1 {
+            let z = at(0, tz);
             for ty in self.taps[1].0..self.taps[1].1 {
+                let y = at(1, ty);
+                let row = (z * ih + y) * iw;
                 for tx in self.taps[2].0..self.taps[2].1 {
-                    f([at(0, tz), at(1, ty), at(2, tx)]);
+                    let x = at(2, tx);
+                    f(row + x, [z, y, x]);
                 }
             }
         }
@@ -77,20 +82,37 @@ impl Window {
     }
 }
 
+/// The taps of output `o` along axis `a` inside the input, and the coordinate of tap 0.
+#[inline(always)]
+fn axis_window(g: &PoolGeom, a: usize, o: usize) -> ((usize, usize), isize) {
+    let origin = (o * g.strides[a]) as isize - g.pads[a] as isize;
+    let last = origin + ((g.kernel[a] - 1) * g.dilations[a]) as isize;
+    // Interior windows (most of them) need no division.
+    let taps = if origin >= 0 && last < g.input[a] as isize {
+        (0, g.kernel[a])
+    } else {
+        tap_range(g.kernel[a], g.dilations[a], origin, g.input[a])
+    };
+    (taps, origin)
+}
+
 /// Calls `f(output index in plane, window)` for every output of a plane, in order.
 #[inline(always)]
 fn windows(g: &PoolGeom, mut f: impl FnMut(usize, &Window)) {
-    let origin = |a: usize, o: usize| (o * g.strides[a]) as isize - g.pads[a] as isize;
-    let axis = |a: usize, o: usize| tap_range(g.kernel[a], g.dilations[a], origin(a, o), g.input[a]);
     let [od, oh, ow] = g.output;
     for oz in 0..od {
+        let (tz, z) = axis_window(g, 0, oz);
         for oy in 0..oh {
+            let (ty, y) = axis_window(g, 1, oy);
             for ox in 0..ow {
-                let w = Window {
-                    taps: [axis(0, oz), axis(1, oy), axis(2, ox)],
-                    origin: [origin(0, oz), origin(1, oy), origin(2, ox)],
-                };
-                f((oz * oh + oy) * ow + ox, &w);
+                let (tx, x) = axis_window(g, 2, ox);
+                f(
+                    (oz * oh + oy) * ow + ox,
+                    &Window {
+                        taps: [tz, ty, tx],
+                        origin: [z, y, x],
+                    },
+                );
             }
         }
     }
@@ -138,8 +160,8 @@ pub fn max_pool<T: MaxElem>(
         let xp = &x[p * in_size..(p + 1) * in_size];
         windows(g, |o, w| {
             let mut best: Option<(T, [usize; 3])> = None;
-            w.each(g, |c| {
-                let v = xp[(c[0] * ih + c[1]) * iw + c[2]];
+            w.each(g, |i, c| {
+                let v = xp[i];
                 if best.is_none_or(|(b, _)| v > b) {
                     best = Some((v, c));
                 }
@@ -156,12 +178,11 @@ pub fn max_pool<T: MaxElem>(
 /// count, or by the count including explicit padding when `count_include_pad`.
 pub fn avg_pool(g: &PoolGeom, x: &[f32], y: &mut [f32], count_include_pad: bool) {
     let (in_size, out_size) = (g.input_size(), g.output_size());
-    let [_, ih, iw] = g.input;
     for p in 0..g.planes {
         let xp = &x[p * in_size..(p + 1) * in_size];
         windows(g, |o, w| {
             let mut sum = 0.0;
-            w.each(g, |c| sum += xp[(c[0] * ih + c[1]) * iw + c[2]]);
+            w.each(g, |i, _| sum += xp[i]);
             let count = if count_include_pad {
                 w.inside_padded(g)
             } else {
@@ -173,17 +194,14 @@ pub fn avg_pool(g: &PoolGeom, x: &[f32], y: &mut [f32], count_include_pad: bool)
 }
 
 /// Lp pooling: (Σ |x|^p)^(1/p) over each window's taps inside the input.
-pub fn lp_pool(g: &PoolGeom, x: &[f32], y: &mut [f32], p: f32) {
+pub fn lp_pool(g: &PoolGeom, x: &[f32], y: &mut [f32], p: f64) {
     let (in_size, out_size) = (g.input_size(), g.output_size());
-    let [_, ih, iw] = g.input;
     for plane in 0..g.planes {
         let xp = &x[plane * in_size..(plane + 1) * in_size];
         windows(g, |o, w| {
-            let mut sum = 0.0;
-            w.each(g, |c| {
-                sum += powf(xp[(c[0] * ih + c[1]) * iw + c[2]].abs(), p)
-            });
-            y[plane * out_size + o] = powf(sum, 1.0 / p);
+            let mut sum = 0.0f64;
+            w.each(g, |i, _| sum += pow(f64::from(xp[i].abs()), p));
+            y[plane * out_size + o] = pow(sum, 1.0 / p) as f32;
         });
     }
 }

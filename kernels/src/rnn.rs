@@ -3,7 +3,6 @@
 //! recurrence weights and applies the fused gate math.
 mod activation;
 mod gemm;
-mod math;
 mod vector;
 
 pub mod gru;

@@ -46,28 +46,65 @@ const MAX_TAPS: usize = 49;
 /// Convolves one channel plane `x` with its filter `w` (kh × kw) into plane `y`.
 pub fn plane(g: &ConvGeom, x: &[f32], w: &[f32], bias: f32, y: &mut [f32], act: Activation) {
     let (ay, ax) = (Axis::of(g, 1), Axis::of(g, 2));
-    let ow = g.output[2];
+    let (oh, ow) = (g.output[1], g.output[2]);
     let mut wv = [f32x4_splat(0.0); MAX_TAPS];
     for (v, &s) in wv.iter_mut().zip(w) {
         *v = f32x4_splat(s);
     }
     let vectors = w.len() <= MAX_TAPS;
-    for (oy, row) in y.chunks_exact_mut(ow).enumerate() {
-        let rows = Rows { x, w, wv: &wv, ay, ax, iy0: ay.origin(oy), rows: ay.taps(oy) };
+    // Width-3 and width-5 filters without dilation get unrolled, check-free taps.
+    let width = if vectors && ax.dilation == 1 {
+        ax.kernel
+    } else {
+        0
+    };
+    let rows = |oy: usize| Rows {
+        x,
+        w,
+        wv: &wv,
+        ay,
+        ax,
+        iy0: ay.origin(oy),
+        rows: ay.taps(oy),
+    };
+    let full = |oy: usize| oy < oh && ay.taps(oy) == (0, ay.kernel);
+    let pairs = ay.stride == 1 && ay.dilation == 1 && width != 0 && ax.stride <= 2;
+    let mut oy = 0;
+    while oy < oh {
+        let rest = &mut y[oy * ow..];
+        if pairs && full(oy) && full(oy + 1) {
+            let (out0, out1) = rest[..2 * ow].split_at_mut(ow);
+            let r = rows(oy);
+            match (ax.stride, width) {
+                (1, 3) => r.two_rows::<1, 3>(bias, act, out0, out1),
+                (1, 5) => r.two_rows::<1, 5>(bias, act, out0, out1),
+                (2, 3) => r.two_rows::<2, 3>(bias, act, out0, out1),
+                (2, 5) => r.two_rows::<2, 5>(bias, act, out0, out1),
+                (1, _) => r.two_rows::<1, 0>(bias, act, out0, out1),
+                _ => r.two_rows::<2, 0>(bias, act, out0, out1),
+            }
+            oy += 2;
+            continue;
+        }
+        let (r, out) = (rows(oy), &mut rest[..ow]);
         let mut ox = 0;
         while ox < ow {
-            ox = match ax.stride {
-                1 if vectors && rows.fits(ox, 8) => rows.vector::<1, 2>(ox, bias, act, row),
-                1 if vectors && rows.fits(ox, 4) => rows.vector::<1, 1>(ox, bias, act, row),
-                2 if vectors && rows.fits(ox, 8) => rows.vector::<2, 2>(ox, bias, act, row),
-                2 if vectors && rows.fits(ox, 4) => rows.vector::<2, 1>(ox, bias, act, row),
-                _ => rows.scalar(ox, bias, act, row),
+            ox = match (vectors, ax.stride, width) {
+                (true, 1, 3) => r.step::<1, 3>(ox, bias, act, out),
+                (true, 1, 5) => r.step::<1, 5>(ox, bias, act, out),
+                (true, 1, _) => r.step::<1, 0>(ox, bias, act, out),
+                (true, 2, 3) => r.step::<2, 3>(ox, bias, act, out),
+                (true, 2, 5) => r.step::<2, 5>(ox, bias, act, out),
+                (true, 2, _) => r.step::<2, 0>(ox, bias, act, out),
+                _ => r.scalar(ox, bias, act, out),
             };
         }
+        oy += 1;
     }
 }
 
 /// The input rows one output row reads.
+#[derive(Clone, Copy)]
 struct Rows<'a> {
     x: &'a [f32],
     w: &'a [f32],
@@ -89,27 +126,114 @@ impl Rows<'_> {
     /// loads one element past its last tap).
     fn fits(&self, ox: usize, n: usize) -> bool {
         let first = self.ax.origin(ox);
-        let reach = (n - 1) * self.ax.stride + (self.ax.kernel - 1) * self.ax.dilation + self.ax.stride;
+        let reach =
+            (n - 1) * self.ax.stride + (self.ax.kernel - 1) * self.ax.dilation + self.ax.stride;
         first >= 0 && first + reach as isize <= self.ax.input as isize
+    }
+
+    /// As many outputs from ox as one step takes (8 or 4 by vector, else 1); returns the
+    /// next ox. S is the stride along x, KW the kernel width when specialized (else 0).
+    #[inline(always)]
+    fn step<const S: usize, const KW: usize>(
+        &self,
+        ox: usize,
+        bias: f32,
+        act: Activation,
+        out: &mut [f32],
+    ) -> usize {
+        if self.fits(ox, 8) {
+            self.vector::<S, 2, KW>(ox, bias, act, out)
+        } else if self.fits(ox, 4) {
+            self.vector::<S, 1, KW>(ox, bias, act, out)
+        } else {
+            self.scalar(ox, bias, act, out)
+        }
     }
 
     /// 4·V outputs from ox with vector loads at stride S; returns the next ox.
     #[inline(always)]
-    fn vector<const S: usize, const V: usize>(&self, ox: usize, bias: f32, act: Activation, out: &mut [f32]) -> usize {
+    fn vector<const S: usize, const V: usize, const KW: usize>(
+        &self,
+        ox: usize,
+        bias: f32,
+        act: Activation,
+        out: &mut [f32],
+    ) -> usize {
         let mut acc = [f32x4_splat(bias); V];
         let ix0 = self.ax.origin(ox) as usize;
-        let kw = self.ax.kernel;
+        // Constant when specialized, so the loops unroll and the slicing below is the only
+        // bounds check.
+        let (kw, d) = if KW == 0 {
+            (self.ax.kernel, self.ax.dilation)
+        } else {
+            (KW, 1)
+        };
+        let reach = (kw - 1) * d + 4 * V * S;
         for ky in self.rows.0..self.rows.1 {
-            let input = self.input_row(ky);
+            let input = &self.input_row(ky)[ix0..ix0 + reach];
             for (kx, &wv) in self.wv[ky * kw..(ky + 1) * kw].iter().enumerate() {
-                let ix = ix0 + kx * self.ax.dilation;
                 for (q, a) in acc.iter_mut().enumerate() {
-                    *a = madd(load_strided::<S>(input, ix + 4 * q * S), wv, *a);
+                    *a = madd(load_strided::<S>(input, kx * d + 4 * q * S), wv, *a);
                 }
             }
         }
         for (q, &a) in acc.iter().enumerate() {
             store(out, ox + 4 * q, act.apply4(a));
+        }
+        ox + 4 * V
+    }
+
+    /// Output rows oy and oy+1 together (stride and dilation 1 down, both rows' taps all
+    /// inside): each input row is loaded once and feeds both.
+    fn two_rows<const S: usize, const KW: usize>(
+        &self,
+        bias: f32,
+        act: Activation,
+        out0: &mut [f32],
+        out1: &mut [f32],
+    ) {
+        let below = Rows {
+            iy0: self.iy0 + 1,
+            ..*self
+        };
+        let mut ox = 0;
+        while ox < out0.len() {
+            ox = if self.fits(ox, 8) {
+                self.vector2::<S, 2, KW>(ox, bias, act, [out0, out1])
+            } else if self.fits(ox, 4) {
+                self.vector2::<S, 1, KW>(ox, bias, act, [out0, out1])
+            } else {
+                below.scalar(ox, bias, act, out1);
+                self.scalar(ox, bias, act, out0)
+            };
+        }
+    }
+
+    /// 4·V outputs from ox in each of two rows; returns the next ox.
+    #[inline(always)]
+    fn vector2<const S: usize, const V: usize, const KW: usize>(
+        &self,
+        ox: usize,
+        bias: f32,
+        act: Activation,
+        out: [&mut [f32]; 2],
+    ) -> usize {
+        let mut acc = [[f32x4_splat(bias); V]; 2];
+        let ix0 = self.ax.origin(ox) as usize;
+        let kw = if KW == 0 { self.ax.kernel } else { KW };
+        let (kh, reach) = (self.ay.kernel, kw - 1 + 4 * V * S);
+        // Input row r is tap r of the upper output row and tap r-1 of the lower one.
+        let row = |r: usize| &self.input_row(r)[ix0..ix0 + reach];
+        let w = |r: usize| &self.wv[r * kw..(r + 1) * kw];
+        taps_into::<S, V>(row(0), [Some(w(0)), None], &mut acc);
+        for r in 1..kh {
+            taps_into::<S, V>(row(r), [Some(w(r)), Some(w(r - 1))], &mut acc);
+        }
+        taps_into::<S, V>(row(kh), [None, Some(w(kh - 1))], &mut acc);
+        for (a, o) in acc.iter().zip(out) {
+            for (q, &aq) in a.iter().enumerate() {
+                store(o, ox + 4 * q, act.apply4(aq));
+            }
         }
         ox + 4 * V
     }
@@ -122,11 +246,32 @@ impl Rows<'_> {
         for ky in self.rows.0..self.rows.1 {
             let input = self.input_row(ky);
             for kx in x0..x1 {
-                acc += self.w[ky * self.ax.kernel + kx] * input[(ix0 + (kx * self.ax.dilation) as isize) as usize];
+                acc += self.w[ky * self.ax.kernel + kx]
+                    * input[(ix0 + (kx * self.ax.dilation) as isize) as usize];
             }
         }
         out[ox] = act.apply(acc);
         ox + 1
+    }
+}
+
+/// acc[t] += the taps of weight row `w[t]` (when given) over one input row, 4·V outputs.
+#[inline(always)]
+fn taps_into<const S: usize, const V: usize>(
+    input: &[f32],
+    w: [Option<&[v128]>; 2],
+    acc: &mut [[v128; V]; 2],
+) {
+    let kw = w[0].or(w[1]).map_or(0, |r| r.len());
+    for kx in 0..kw {
+        let v: [v128; V] = core::array::from_fn(|q| load_strided::<S>(input, kx + 4 * q * S));
+        for (a, wr) in acc.iter_mut().zip(w) {
+            if let Some(wr) = wr {
+                for (aq, &vq) in a.iter_mut().zip(&v) {
+                    *aq = madd(vq, wr[kx], *aq);
+                }
+            }
+        }
     }
 }
 

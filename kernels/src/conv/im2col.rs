@@ -50,7 +50,10 @@ struct Taps {
 impl Taps {
     fn new(kernel: [usize; 3], p: usize) -> Self {
         let [kd, kh, kw] = kernel;
-        Taps { kernel, at: [p / (kw * kh * kd), p / (kw * kh) % kd, p / kw % kh, p % kw] }
+        Taps {
+            kernel,
+            at: [p / (kw * kh * kd), p / (kw * kh) % kd, p / kw % kh, p % kw],
+        }
     }
 
     fn advance(&mut self) {
@@ -151,7 +154,10 @@ impl PackB for Im2col<'_> {
             first[a] = o as usize;
         }
         let base = (first[0] * g.input[1] + first[1]) * g.input[2] + first[2];
-        Some(InPlace { data: &self.x[base..], offsets: &self.taps[p0..p0 + kc] })
+        Some(InPlace {
+            data: &self.x[base..],
+            offsets: &self.taps[p0..p0 + kc],
+        })
     }
 
     fn pack(&self, p0: usize, kc: usize, j0: usize, nc: usize, out: &mut [f32]) {
@@ -159,7 +165,11 @@ impl PackB for Im2col<'_> {
             return;
         }
         let ow = self.g.output[2];
-        for (t, panel) in out.chunks_exact_mut(kc * NR).take(nc.div_ceil(NR)).enumerate() {
+        for (t, panel) in out
+            .chunks_exact_mut(kc * NR)
+            .take(nc.div_ceil(NR))
+            .enumerate()
+        {
             let j = j0 + t * NR;
             let cols = self.columns(j, NR.min(j0 + nc - j));
             if cols.width == NR && j % ow + NR <= ow {

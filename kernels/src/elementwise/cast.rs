@@ -1,8 +1,8 @@
 //! Cast between every pair of element types, with numpy's `astype` meaning: floats
 //! truncate toward zero into integers (saturating, NaN to 0), integers wrap into narrower
 //! integers, anything non-zero (NaN included) is true, and float16 rounds to nearest even.
-use super::f16::F16;
 use super::unary::map;
+use crate::half::F16;
 
 /// A bool element: one byte, 0 or 1.
 #[derive(Clone, Copy, Default, PartialEq, PartialOrd, Debug)]

@@ -27,12 +27,8 @@ macro_rules! op_codes {
 pub mod binary;
 pub mod broadcast;
 pub mod cast;
-pub mod f16;
 pub mod num;
 pub mod select;
 pub mod unary;
 pub mod unary_f32;
 pub mod unary_f64;
-
-mod math;
-mod vmath;

@@ -1,8 +1,8 @@
 //! The arithmetic every numeric element type supports, with ONNX's (numpy's) meaning:
 //! integers wrap, integer division truncates toward zero, division by zero gives zero
 //! instead of trapping, and `max`/`min` propagate NaN.
-use super::f16::F16;
-use super::math;
+use crate::half::F16;
+use crate::math;
 
 /// A numeric element type.
 pub trait Num: Copy + PartialOrd {

@@ -1,9 +1,9 @@
 //! Unary ops: the op codes, and the paths for types without their own kernel (integers
 //! and float16), which compute through a wider type a chunk at a time.
 use super::cast::{Bool, CastTo};
-use super::f16::F16;
 use super::num::Num;
 use super::{unary_f32, unary_f64};
+use crate::half::F16;
 
 op_codes! {
     /// Unary ops; `alpha`/`beta` are the op's attributes where it has any.

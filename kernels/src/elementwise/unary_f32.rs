@@ -2,7 +2,7 @@
 //! functions, rare in models, compute in f64 one element at a time.
 use super::unary::{map, Params, UnaryOp};
 use super::unary_f64::libm;
-use super::vmath::{self, copysign};
+use crate::math::vector::{self, copysign};
 use crate::simd::{load, madd, store};
 use core::arch::wasm32::*;
 
@@ -45,7 +45,7 @@ fn select(mask: v128, on: v128, off: v128) -> v128 {
 /// alpha·(e^min(v,0) - 1): the negative side of the ELU family.
 #[inline(always)]
 fn elu_neg(v: v128, alpha: v128) -> v128 {
-    f32x4_mul(alpha, vmath::expm1(f32x4_min(v, splat(0.0))))
+    f32x4_mul(alpha, vector::expm1(f32x4_min(v, splat(0.0))))
 }
 
 pub fn unary(op: UnaryOp, x: &[f32], y: &mut [f32], p: Params) {
@@ -61,45 +61,45 @@ pub fn unary(op: UnaryOp, x: &[f32], y: &mut [f32], p: Params) {
         }),
         Relu => map4(x, y, |v| f32x4_max(v, zero)),
         Sqrt => map4(x, y, |v| f32x4_sqrt(v)),
-        Exp => map4(x, y, vmath::exp),
-        Log => map4(x, y, vmath::ln),
+        Exp => map4(x, y, vector::exp),
+        Log => map4(x, y, vector::ln),
         Reciprocal => map4(x, y, |v| f32x4_div(one, v)),
         Floor => map4(x, y, |v| f32x4_floor(v)),
         Ceil => map4(x, y, |v| f32x4_ceil(v)),
         Round => map4(x, y, |v| f32x4_nearest(v)),
-        Erf => map4(x, y, vmath::erf),
+        Erf => map4(x, y, vector::erf),
         LeakyRelu => map4(x, y, |v| select(f32x4_lt(v, zero), f32x4_mul(a, v), v)),
         Elu => map4(x, y, |v| select(f32x4_lt(v, zero), elu_neg(v, a), v)),
         Selu => map4(x, y, |v| {
             f32x4_mul(b, select(f32x4_le(v, zero), elu_neg(v, a), v))
         }),
         Celu => map4(x, y, |v| {
-            let neg = f32x4_mul(a, vmath::expm1(f32x4_div(f32x4_min(v, zero), a)));
+            let neg = f32x4_mul(a, vector::expm1(f32x4_div(f32x4_min(v, zero), a)));
             f32x4_add(f32x4_max(v, zero), f32x4_min(neg, zero))
         }),
-        Sigmoid => map4(x, y, vmath::sigmoid),
+        Sigmoid => map4(x, y, vector::sigmoid),
         HardSigmoid => map4(x, y, |v| clamp4(madd(a, v, b), zero, one)),
         HardSwish => map4(x, y, |v| {
             f32x4_mul(v, clamp4(madd(v, splat(1.0 / 6.0), splat(0.5)), zero, one))
         }),
-        Tanh => map4(x, y, vmath::tanh),
-        GeluErf => map4(x, y, vmath::gelu_erf),
+        Tanh => map4(x, y, vector::tanh),
+        GeluErf => map4(x, y, vector::gelu_erf),
         GeluTanh => map4(x, y, |v| {
             // 0.5·(1 + tanh u) = sigmoid(2u)
             let cubic = madd(f32x4_mul(f32x4_mul(v, v), v), splat(0.044715), v);
             f32x4_mul(
                 v,
-                vmath::sigmoid(f32x4_mul(cubic, splat(2.0 * SQRT_2_OVER_PI))),
+                vector::sigmoid(f32x4_mul(cubic, splat(2.0 * SQRT_2_OVER_PI))),
             )
         }),
         Softplus => map4(x, y, |v| {
-            let tail = vmath::log1p(vmath::exp(f32x4_neg(f32x4_abs(v))));
+            let tail = vector::log1p(vector::exp(f32x4_neg(f32x4_abs(v))));
             f32x4_add(f32x4_max(v, zero), tail)
         }),
         Softsign => map4(x, y, |v| f32x4_div(v, f32x4_add(one, f32x4_abs(v)))),
         Mish => map4(x, y, |v| {
             // tanh(ln(1 + e)) = n/(n + 2) with n = e(e + 2); e^20 already saturates it.
-            let e = vmath::exp(f32x4_min(v, splat(20.0)));
+            let e = vector::exp(f32x4_min(v, splat(20.0)));
             let n = f32x4_mul(e, f32x4_add(e, splat(2.0)));
             f32x4_mul(v, f32x4_div(n, f32x4_add(n, splat(2.0))))
         }),

@@ -1,8 +1,8 @@
 //! float64 unary kernels, one element at a time over the f64 math library. They are
 //! also the reference the f32 vector kernels are checked against.
-use super::math;
 use super::num::Num;
 use super::unary::{map, Params, UnaryOp};
+use crate::math;
 use core::f64::consts::FRAC_1_SQRT_2;
 
 /// √(2/π), Gelu's tanh approximation's scale.

@@ -1,20 +1,16 @@
 //! Raw exports of the elementwise kernels. Element types arrive as ONNX type codes, ops
 //! as the codes declared in `elementwise`, and broadcasts as i32 plans: the output dims,
 //! then each operand's strides (see `elementwise::broadcast`).
-use super::{dst, src, OK};
+use super::status::{BAD_ARGS, BAD_TYPE, OK};
+use super::{dst, src};
 use crate::elementwise::binary::{arith, arith_f32, arith_int, compare, logic};
 use crate::elementwise::binary::{BinaryOp, CompareOp};
 use crate::elementwise::broadcast::Broadcast;
 use crate::elementwise::cast::{self, Bool};
-use crate::elementwise::f16::F16;
 use crate::elementwise::select::{clip, select};
 use crate::elementwise::unary::{classify, not, unary_f16, unary_int, Classes, Params, UnaryOp};
 use crate::elementwise::{unary_f32, unary_f64};
-
-/// The element type or op code is not one the kernel handles.
-const BAD_TYPE: i32 = 1;
-/// A broadcast plan does not fit the buffers it was given.
-const BAD_SHAPE: i32 = 2;
+use crate::half::F16;
 
 /// Binds `$t` to the Rust type of the ONNX type code, among those listed, and evaluates
 /// `$body`; `$other` for any other code.
@@ -202,7 +198,7 @@ pub unsafe extern "C" fn elementwise_binary(
     };
     // SAFETY: the caller guarantees the plan's length.
     let Some(bc) = (unsafe { plan(plan_ptr, rank, [na, nb], ny) }) else {
-        return BAD_SHAPE;
+        return BAD_ARGS;
     };
     let io = Binary {
         a,
@@ -262,7 +258,7 @@ pub unsafe extern "C" fn elementwise_compare(
     };
     // SAFETY: the caller guarantees the plan's length.
     let Some(bc) = (unsafe { plan(plan_ptr, rank, [na, nb], ny) }) else {
-        return BAD_SHAPE;
+        return BAD_ARGS;
     };
     let io = Binary {
         a,
@@ -302,7 +298,7 @@ pub unsafe extern "C" fn elementwise_where(
 ) -> i32 {
     // SAFETY: the caller guarantees the plan's length.
     let Some(bc) = (unsafe { plan(plan_ptr, rank, [nc, nx, ny], n) }) else {
-        return BAD_SHAPE;
+        return BAD_ARGS;
     };
     on_type!(bytes, T in [1 => u8, 2 => u16, 4 => u32, 8 => u64] => {
         // SAFETY: the caller guarantees the element counts and that `out` is disjoint.

@@ -1,6 +1,6 @@
 //! Every raw `extern "C"` export lives in this folder, one file per kernel family. Each
 //! export checks lengths, builds slices and calls a safe function; a non-zero return is a
-//! status code the TS loader turns into a typed error.
+//! status code from [`status`] that the TS loader turns into a typed error.
 use core::slice;
 
 mod elementwise;
@@ -9,9 +9,9 @@ mod nn;
 mod quant;
 mod reduce;
 mod rnn;
+pub mod status;
 
-/// Status returned when a kernel accepted its arguments.
-pub const OK: i32 = 0;
+pub use status::OK;
 
 /// Builds a shared slice from a pointer and a length handed in by the TS loader.
 ///

@@ -4,23 +4,14 @@
 //! Small i32 arrays (dims, strides) come as one pointer each, laid out as documented.
 // A C ABI takes one argument per buffer, length and scalar.
 #![allow(clippy::too_many_arguments)]
-use super::OK;
+use super::status::{BAD_ARGS, BAD_INDEX, OK};
 use crate::movement::{dims_of, Fault, MAX_RANK};
 use core::mem::align_of;
-
-/// Shapes, strides or lengths that do not fit the buffers.
-const BAD_SHAPE: i32 = 1;
-/// An index value outside its axis.
-const BAD_INDEX: i32 = 2;
-/// An element width, type code or mode the kernel does not know.
-const BAD_TYPE: i32 = 3;
-/// A pointer not aligned for its element type.
-const BAD_POINTER: i32 = 4;
 
 fn status(r: Result<(), Fault>) -> i32 {
     match r {
         Ok(()) => OK,
-        Err(Fault::Shape) => BAD_SHAPE,
+        Err(Fault::Shape) => BAD_ARGS,
         Err(Fault::Index) => BAD_INDEX,
     }
 }
@@ -33,7 +24,7 @@ fn aligned<T>(ptrs: &[*const u8]) -> bool {
 /// Binds `$T` to the type `$key` selects for `$body`; unknown keys give `BAD_TYPE`.
 macro_rules! bind {
     ($key:expr, $T:ident => $body:expr; $($k:pat => $t:ty),*) => {
-        match $key { $($k => { type $T = $t; $body })* _ => BAD_TYPE }
+        match $key { $($k => { type $T = $t; $body })* _ => $crate::exports::status::BAD_TYPE }
     };
 }
 

@@ -1,18 +1,14 @@
 //! Raw exports of the quant kernels. Element types travel as ONNX `TensorProto.DataType`
 //! codes; configuration arrays as i32 lists the TS binding documents beside each call.
-use super::{dst, src, OK};
+use super::status::{BAD_ARGS, BAD_TYPE, OK, SHORT_SCRATCH};
+use super::{dst, src};
+use crate::half::F16;
 use crate::quant::cast::{narrow, widen};
 use crate::quant::conv::{self, Channels, Geometry, MAX_RANK};
-use crate::quant::elem::F16;
 use crate::quant::igemm::{Packed, PackedSizes};
 use crate::quant::linear::{dequantize, dynamic_quantize, quantize, Granularity, Grouping};
 use crate::quant::matmul::{self, Dims, TABLE_COLUMNS};
 use crate::quant::requant::{Factor, Output};
-
-/// Status: a length, shape or configuration value is inconsistent.
-const BAD_ARGS: i32 = 1;
-/// Status: an element type code the kernel does not take.
-const BAD_TYPE: i32 = 2;
 
 const U8: i32 = 2;
 const I8: i32 = 3;
@@ -272,7 +268,7 @@ pub unsafe extern "C" fn quant_matmul_integer(
         let d = Dims { m, k, n };
         let table = src(table, batches * TABLE_COLUMNS);
         let Some(p) = packed(scratch, &matmul::packed_sizes(d)) else {
-            return BAD_ARGS;
+            return SHORT_SCRATCH;
         };
         let y = dst(y, batches * m * n);
         int8!(a_code, A => int8!(b_code, B => {
@@ -311,10 +307,10 @@ pub unsafe extern "C" fn quant_qlinear_matmul(
         let d = Dims { m, k, n };
         let table = src(table, batches * TABLE_COLUMNS);
         let Some(p) = packed(scratch, &matmul::packed_sizes(d)) else {
-            return BAD_ARGS;
+            return SHORT_SCRATCH;
         };
         if p.acc.len() < m * n {
-            return BAD_ARGS;
+            return SHORT_SCRATCH;
         }
         let (scale, nz) = (src(y_scale, 1)[0], usize::from(!y_zp.is_null()));
         int8!(a_code, A => int8!(b_code, B => int8!(y_code, Y => {
@@ -419,7 +415,7 @@ pub unsafe extern "C" fn quant_conv_integer(
         };
         let geo = c.geometry();
         let Some(p) = packed(scratch, &conv::packed_sizes(&c.ch, &geo)) else {
-            return BAD_ARGS;
+            return SHORT_SCRATCH;
         };
         let y = dst(y, c.output_len());
         int8!(x_code, X => int8!(w_code, W => {
@@ -459,11 +455,12 @@ pub unsafe extern "C" fn quant_qlinear_conv(
         };
         let geo = c.geometry();
         let Some(p) = packed(scratch, &conv::packed_sizes(&c.ch, &geo)) else {
-            return BAD_ARGS;
+            return SHORT_SCRATCH;
         };
-        if p.acc.len() < c.ch.output * geo.output_size()
-            || (bias_len != 0 && bias_len != c.ch.output)
-        {
+        if p.acc.len() < c.ch.output * geo.output_size() {
+            return SHORT_SCRATCH;
+        }
+        if bias_len != 0 && bias_len != c.ch.output {
             return BAD_ARGS;
         }
         let (scale, nz, bias) = (

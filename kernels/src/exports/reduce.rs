@@ -1,11 +1,10 @@
 //! Raw exports of the reduce kernels: Reduce*, ArgMax/ArgMin, Softmax family, CumSum, TopK,
 //! LayerNormalization and Einsum, one export per element type the op takes. float16
 //! tensors are widened to f32 by the caller through `reduce_f16_widen`/`_narrow`.
-use super::{dst, src, OK};
+use super::status::{BAD_ARGS, BAD_TYPE, OK, SHORT_SCRATCH};
+use super::{dst, src};
+use crate::half::{narrow_all, widen_all, F16};
 use crate::reduce::*;
-
-/// Status for arguments that do not fit together (overflowing sizes, unknown modes, k > n).
-const BAD_ARGS: i32 = 1;
 
 /// Element counts of an [outer, n, inner] block and of its reduction, None on overflow.
 fn block(outer: usize, n: usize, inner: usize) -> Option<(usize, usize)> {
@@ -18,7 +17,7 @@ fn block(outer: usize, n: usize, inner: usize) -> Option<(usize, usize)> {
 #[no_mangle]
 pub unsafe extern "C" fn reduce_f16_widen(x: *const u16, y: *mut f32, n: usize) -> i32 {
     // SAFETY: the caller's tensor and scratch sizes; the two never alias.
-    unsafe { widen_all(src(x, n), dst(y, n)) };
+    unsafe { widen_all(src(x as *const F16, n), dst(y, n)) };
     OK
 }
 
@@ -27,7 +26,7 @@ pub unsafe extern "C" fn reduce_f16_widen(x: *const u16, y: *mut f32, n: usize) 
 #[no_mangle]
 pub unsafe extern "C" fn reduce_f16_narrow(x: *const f32, y: *mut u16, n: usize) -> i32 {
     // SAFETY: the caller's scratch and tensor sizes; the two never alias.
-    unsafe { narrow_all(src(x, n), dst(y, n)) };
+    unsafe { narrow_all(src(x, n), dst(y as *mut F16, n)) };
     OK
 }
 
@@ -40,9 +39,11 @@ macro_rules! reduce_exports {
             x: *const $t, y: *mut $t, outer: usize, n: usize, inner: usize,
             fold: u32, finish: u32, count: usize,
         ) -> i32 {
-            let (Some((xl, yl)), Some(fold), Some(finish)) =
-                (block(outer, n, inner), Fold::from_code(fold), Finish::from_code(finish, count))
+            let (Some(fold), Some(finish)) = (Fold::from_code(fold), Finish::from_code(finish, count))
             else {
+                return BAD_TYPE;
+            };
+            let Some((xl, yl)) = block(outer, n, inner) else {
                 return BAD_ARGS;
             };
             // SAFETY: lengths are the caller's tensor sizes, checked for overflow above.
@@ -193,11 +194,14 @@ pub unsafe extern "C" fn softmax_f32(
     scratch: *mut f32,
     scratch_len: usize,
 ) -> i32 {
-    let (Some((len, _)), Some(mode)) = (block(outer, n, inner), Mode::from_code(mode)) else {
+    let Some(mode) = Mode::from_code(mode) else {
+        return BAD_TYPE;
+    };
+    let Some((len, _)) = block(outer, n, inner) else {
         return BAD_ARGS;
     };
     if inner > 1 && scratch_len < 2 * inner {
-        return BAD_ARGS;
+        return SHORT_SCRATCH;
     }
     // SAFETY: lengths are the caller's tensor and scratch sizes, checked above.
     unsafe {
@@ -218,7 +222,10 @@ pub unsafe extern "C" fn softmax_f64(
     inner: usize,
     mode: u32,
 ) -> i32 {
-    let (Some((len, _)), Some(mode)) = (block(outer, n, inner), Mode::from_code(mode)) else {
+    let Some(mode) = Mode::from_code(mode) else {
+        return BAD_TYPE;
+    };
+    let Some((len, _)) = block(outer, n, inner) else {
         return BAD_ARGS;
     };
     // SAFETY: lengths are the caller's tensor sizes, checked for overflow above.
@@ -249,7 +256,7 @@ pub unsafe extern "C" fn einsum_gemm_f32(
     };
     let need = crate::gemm::Shape { m, k, n }.scratch_len();
     if scratch_len < need {
-        return BAD_ARGS;
+        return SHORT_SCRATCH;
     }
     // SAFETY: lengths are the caller's tensor and scratch sizes, checked above.
     unsafe {

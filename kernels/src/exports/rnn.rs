@@ -1,13 +1,9 @@
 //! Raw exports of the rnn kernels. All three take the same arguments; inputs and outputs
 //! an op does not have, or the node leaves out, are null.
-use super::{dst, src, OK};
+use super::status::{BAD_ACTIVATION, BAD_ARGS, OK, SHORT_SCRATCH};
+use super::{dst, src};
 use crate::rnn::sequence::{lens_valid, Config, Io, Shape};
 use crate::rnn::{gru::gru, lstm::lstm, simple::rnn, Activation};
-
-/// Status: a configuration value or sequence length is out of range.
-const BAD_ARGS: i32 = 1;
-/// Status: the workspace is smaller than the op needs.
-const SMALL_WORKSPACE: i32 = 3;
 
 /// Length of the configuration array: 10 values, then 6 activation codes, alphas and betas.
 const CONFIG_LEN: usize = 28;
@@ -23,21 +19,22 @@ struct Parsed {
     acts: [Activation; 6],
 }
 
-fn parse(cfg: &[i32], gates: usize) -> Option<Parsed> {
+/// The configuration, or the status naming what is wrong with it.
+fn parse(cfg: &[i32], gates: usize) -> Result<Parsed, i32> {
     let mut dims = [0usize; 5];
     for (d, &v) in dims.iter_mut().zip(cfg) {
-        *d = usize::try_from(v).ok()?;
+        *d = usize::try_from(v).map_err(|_| BAD_ARGS)?;
     }
     let [seq, batch, input, hidden, dirs] = dims;
     if dirs != 1 && dirs != 2 {
-        return None;
+        return Err(BAD_ARGS);
     }
     let bits = |i: usize| f32::from_bits(cfg[i] as u32);
-    let mut acts = [Activation::new(0, 0.0, 0.0)?; 6];
+    let mut acts = [Activation::new(0, 0.0, 0.0).ok_or(BAD_ACTIVATION)?; 6];
     for (i, a) in acts.iter_mut().enumerate() {
-        *a = Activation::new(cfg[10 + i], bits(16 + i), bits(22 + i))?;
+        *a = Activation::new(cfg[10 + i], bits(16 + i), bits(22 + i)).ok_or(BAD_ACTIVATION)?;
     }
-    Some(Parsed {
+    Ok(Parsed {
         shape: Shape {
             seq,
             batch,
@@ -94,13 +91,14 @@ unsafe fn run(
 ) -> i32 {
     // SAFETY: `cfg` is CONFIG_LEN i32 the binding wrote; the other lengths follow from it.
     unsafe {
-        let Some(p) = parse(src(cfg, CONFIG_LEN), gates) else {
-            return BAD_ARGS;
+        let p = match parse(src(cfg, CONFIG_LEN), gates) {
+            Ok(p) => p,
+            Err(status) => return status,
         };
         let s = p.shape;
         let (n, h, d, gh) = (s.batch, s.hidden, s.dirs, s.gh());
         if ws_len < s.workspace_len() {
-            return SMALL_WORKSPACE;
+            return SHORT_SCRATCH;
         }
         let lens = src(t.lens, opt(t.lens, n));
         if !lens_valid(lens, s.seq) {

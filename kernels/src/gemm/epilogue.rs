@@ -1,7 +1,7 @@
 //! What a GEMM does to each finished output tile: scale, add a broadcast bias, activate.
 //! Conv and Gemm fold their bias here, and fused Conv/Gemm/MatMul + activation nodes
 //! pick their activation here, so the output is written once.
-use super::math::exp4;
+use crate::math::vector::{sigmoid, tanh};
 use crate::simd::load;
 use core::arch::wasm32::*;
 
@@ -48,7 +48,7 @@ impl Activation {
             Self::None => v,
             Self::Relu => f32x4_max(v, zero),
             Self::Clip { min, max } => f32x4_min(f32x4_max(v, f32x4_splat(min)), f32x4_splat(max)),
-            Self::Sigmoid => sigmoid4(v),
+            Self::Sigmoid => sigmoid(v),
             Self::HardSigmoid { alpha, beta } => {
                 let lin = f32x4_add(f32x4_mul(v, f32x4_splat(alpha)), f32x4_splat(beta));
                 f32x4_min(f32x4_max(lin, zero), one)
@@ -60,7 +60,7 @@ impl Activation {
                 let lin = f32x4_add(f32x4_mul(v, f32x4_splat(1.0 / 6.0)), f32x4_splat(0.5));
                 f32x4_mul(v, f32x4_min(f32x4_max(lin, zero), one))
             }
-            Self::Tanh => tanh4(v),
+            Self::Tanh => tanh(v),
         }
     }
 
@@ -69,29 +69,6 @@ impl Activation {
     pub fn apply(self, x: f32) -> f32 {
         f32x4_extract_lane::<0>(self.apply4(f32x4_splat(x)))
     }
-}
-
-fn sigmoid4(v: v128) -> v128 {
-    let one = f32x4_splat(1.0);
-    f32x4_div(one, f32x4_add(one, exp4(f32x4_neg(v))))
-}
-
-/// tanh via e^(-2|x|), with its odd Taylor series near zero where 1 - e^(-2|x|) cancels.
-fn tanh4(v: v128) -> v128 {
-    let a = f32x4_abs(v);
-    let t = exp4(f32x4_mul(a, f32x4_splat(-2.0)));
-    let one = f32x4_splat(1.0);
-    let big = f32x4_div(f32x4_sub(one, t), f32x4_add(one, t));
-    let a2 = f32x4_mul(a, a);
-    let series = f32x4_add(
-        f32x4_mul(a2, f32x4_splat(2.0 / 15.0)),
-        f32x4_splat(-1.0 / 3.0),
-    );
-    let small = f32x4_add(a, f32x4_mul(f32x4_mul(a, a2), series));
-    let mag = v128_bitselect(small, big, f32x4_lt(a, f32x4_splat(0.0625)));
-    // Copy the sign of v onto the magnitude (keeps -0 and NaN as they are).
-    let sign = f32x4_splat(-0.0);
-    v128_or(v128_and(v, sign), v128_andnot(mag, sign))
 }
 
 /// A bias broadcast over the output: element (i, j) is `data[i * rs + j * cs]`.

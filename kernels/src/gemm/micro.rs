@@ -27,7 +27,9 @@ impl Panel for Packed<'_> {
 impl Panel for InPlace<'_> {
     #[inline(always)]
     fn rows(&self, kc: usize) -> impl Iterator<Item = &[f32]> {
-        self.offsets[..kc].iter().map(move |&o| &self.data[o as usize..o as usize + NR])
+        self.offsets[..kc]
+            .iter()
+            .map(move |&o| &self.data[o as usize..o as usize + NR])
     }
 }
 
@@ -64,7 +66,15 @@ fn accumulate(pa: &[f32], pb: &impl Panel, kc: usize) -> Acc {
 /// C tile (+)= packed A panel `pa` · B panel `pb` over `kc`, then the epilogue when
 /// `pass.last`.
 #[inline(always)]
-pub fn run(pa: &[f32], pb: &impl Panel, kc: usize, c: &mut Out, tile: &Tile, pass: Pass, epi: &Epilogue) {
+pub fn run(
+    pa: &[f32],
+    pb: &impl Panel,
+    kc: usize,
+    c: &mut Out,
+    tile: &Tile,
+    pass: Pass,
+    epi: &Epilogue,
+) {
     let acc = accumulate(pa, pb, kc);
     if tile.rows == MR && tile.cols == NR {
         store_full(&acc, c, tile, pass, epi);

@@ -14,7 +14,11 @@ pub struct Mat<'a, T = f32> {
 impl<T> Mat<'_, T> {
     /// Whether every element of a rows×cols view is in bounds.
     pub fn covers(&self, rows: usize, cols: usize) -> bool {
-        rows == 0 || cols == 0 || (rows - 1) * self.rs + (cols - 1) * self.cs < self.data.len()
+        let last = (rows.saturating_sub(1))
+            .checked_mul(self.rs)
+            .zip((cols.saturating_sub(1)).checked_mul(self.cs))
+            .and_then(|(r, c)| r.checked_add(c));
+        rows == 0 || cols == 0 || last.is_some_and(|l| l < self.data.len())
     }
 }
 
@@ -67,7 +71,11 @@ impl PackB for Mat<'_> {
             for (p, dst) in panel.chunks_exact_mut(NR).enumerate() {
                 let base = (p0 + p) * self.rs + j * self.cs;
                 for (jj, d) in dst.iter_mut().enumerate() {
-                    *d = if jj < width { self.data[base + jj * self.cs] } else { 0.0 };
+                    *d = if jj < width {
+                        self.data[base + jj * self.cs]
+                    } else {
+                        0.0
+                    };
                 }
             }
         }

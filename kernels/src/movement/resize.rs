@@ -1,8 +1,9 @@
 //! Resize, one axis at a time: the input coordinate of each output position, the nearest
 //! index map, the interpolation taps (linear, cubic, antialiased), and the separable pass
 //! that applies taps along one axis. Coordinates are computed in f64, as ONNX's reference.
-use super::num::{floor, Real};
+use super::num::Real;
 use super::Fault;
+use crate::math::floor;
 
 /// `coordinate_transformation_mode`, as the TS binding numbers it.
 #[derive(Clone, Copy)]

@@ -1,6 +1,6 @@
 //! Conversions between f32, in which the float kernels compute, and the other float
 //! element types (and int32, which QuantizeLinear accepts as input).
-use super::elem::F16;
+use crate::half::F16;
 
 /// An element that widens to f32.
 pub trait Widen: Copy {

@@ -1,5 +1,6 @@
 //! QuantizeLinear, DequantizeLinear and DynamicQuantizeLinear over f32 data.
-use super::elem::{round_even, saturate, zero_point, QInt, F16};
+use super::elem::{round_even, saturate, zero_point, QInt};
+use crate::half::F16;
 use crate::simd::load;
 use core::arch::wasm32::*;
 

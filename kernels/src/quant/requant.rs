@@ -1,7 +1,8 @@
 //! The operands of quantized products, and requantization of their int32 sums
 //! (QLinearMatMul, QLinearConv): y = saturate(round(acc · a_scale · b_scale / y_scale) +
 //! y_zero_point). The multiplier is formed in f32 and applied in f64, as ONNX's reference does.
-use super::elem::{round_even_f64, QInt};
+use super::elem::QInt;
+use crate::math::nearest;
 
 /// Scales of the two factors and of the output. Element (r, c) of the product uses
 /// `a[r · a_step]` and `b[r · b_row_step + c · b_col_step]`.
@@ -33,7 +34,7 @@ pub fn requantize<Y: QInt>(
         let row_mult = mult(0);
         for c in 0..cols {
             let m = if s.b_col_step == 0 { row_mult } else { mult(c) };
-            let v = round_even_f64(acc[r * cols + c] as f64 * m + zp);
+            let v = nearest(acc[r * cols + c] as f64 * m + zp);
             y[r * cols + c] = Y::from_i32(v.clamp(lo, hi) as i32);
         }
     }

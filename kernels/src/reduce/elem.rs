@@ -1,6 +1,6 @@
 //! The element types the kernels are generic over, with the arithmetic ONNX asks of them:
 //! integers wrap, max and min propagate NaN, float math goes through f64.
-use super::math::{exp_f64, ln_f64, sqrt_f64};
+use crate::math;
 use core::cmp::Ordering;
 
 /// One element type of a tensor.
@@ -40,15 +40,15 @@ pub trait Float: Elem {
     fn div(self, o: Self) -> Self;
     /// e^self
     fn exp(self) -> Self {
-        Self::from_f64(exp_f64(self.to_f64()))
+        Self::from_f64(math::exp(self.to_f64()))
     }
     /// ln(self)
     fn ln(self) -> Self {
-        Self::from_f64(ln_f64(self.to_f64()))
+        Self::from_f64(math::ln(self.to_f64()))
     }
     /// √self
     fn sqrt(self) -> Self {
-        Self::from_f64(sqrt_f64(self.to_f64()))
+        Self::from_f64(math::sqrt(self.to_f64()))
     }
 }
 

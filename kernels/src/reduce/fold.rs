@@ -1,7 +1,7 @@
 //! Reduce* and ArgMax/ArgMin over an [outer, n, inner] block, for every element type: the
 //! reduced axis has `n` elements `inner` apart.
 use super::elem::{max, min, Elem};
-use super::math::{exp_f64, ln_f64, sqrt_f64};
+use crate::math;
 
 /// How the elements of the reduced axis combine.
 #[derive(Clone, Copy, PartialEq)]
@@ -49,8 +49,8 @@ impl Finish {
         match self {
             Finish::Keep => v,
             Finish::Mean(n) => v.div_count(n),
-            Finish::Sqrt => T::from_f64(sqrt_f64(v.to_f64())),
-            Finish::Ln => T::from_f64(ln_f64(v.to_f64())),
+            Finish::Sqrt => T::from_f64(math::sqrt(v.to_f64())),
+            Finish::Ln => T::from_f64(math::ln(v.to_f64())),
         }
     }
 }
@@ -87,8 +87,8 @@ fn log_sum_exp<T: Elem>(col: impl Iterator<Item = T> + Clone) -> T {
         .clone()
         .fold(f64::NEG_INFINITY, |a, v| max(a, v.to_f64()));
     let shift = if m.is_finite() { m } else { 0.0 };
-    let sum = col.fold(0.0, |a, v| a + exp_f64(v.to_f64() - shift));
-    T::from_f64(ln_f64(sum) + shift)
+    let sum = col.fold(0.0, |a, v| a + math::exp(v.to_f64() - shift));
+    T::from_f64(math::ln(sum) + shift)
 }
 
 /// y[o, i] = finish(fold over r of x[o, r, i]).

@@ -3,7 +3,7 @@
 //! at a time. LogSumExp and empty axes take the generic path.
 use super::elem::{max, min};
 use super::fold::{arg_reduce, reduce, Finish, Fold};
-use super::math::{max_f32x4, min_f32x4};
+use crate::math::vector;
 use crate::simd::{load, store};
 use core::arch::wasm32::*;
 
@@ -52,8 +52,8 @@ lanes!(
 );
 lanes!(SumAbs, 0.0, |v| f32x4_abs(v), v.abs(), f32x4_add, |a, b| a
     + b);
-lanes!(Max, f32::NEG_INFINITY, |v| v, v, max_f32x4, max);
-lanes!(Min, f32::INFINITY, |v| v, v, min_f32x4, min);
+lanes!(Max, f32::NEG_INFINITY, |v| v, v, vector::max, max);
+lanes!(Min, f32::INFINITY, |v| v, v, vector::min, min);
 lanes!(Prod, 1.0, |v| v, v, f32x4_mul, |a, b| a * b);
 
 /// Folds a contiguous row with two accumulators in flight.

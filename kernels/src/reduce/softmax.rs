@@ -2,7 +2,7 @@
 //! SIMD on both layouts: contiguous rows, and whole rows of `inner` for other axes.
 use super::elem::{max, Float};
 use super::fold::arg_extreme;
-use super::math::{exp_f32, exp_f32x4, ln_f64, max_f32x4};
+use crate::math::{self, vector};
 use crate::simd::{load, store};
 use core::arch::wasm32::*;
 
@@ -54,7 +54,7 @@ fn row_max(x: &[f32]) -> f32 {
     let n4 = x.len() / 4 * 4;
     let mut acc = f32x4_splat(f32::NEG_INFINITY);
     for i in (0..n4).step_by(4) {
-        acc = max_f32x4(acc, load(x, i));
+        acc = vector::max(acc, load(x, i));
     }
     let mut m = max(
         max(f32x4_extract_lane::<0>(acc), f32x4_extract_lane::<1>(acc)),
@@ -72,7 +72,7 @@ fn softmax_row(x: &[f32], y: &mut [f32], log: bool) {
     let (n4, vm) = (x.len() / 4 * 4, f32x4_splat(m));
     let mut acc = f32x4_splat(0.0);
     for i in (0..n4).step_by(4) {
-        let e = exp_f32x4(f32x4_sub(load(x, i), vm));
+        let e = vector::exp(f32x4_sub(load(x, i), vm));
         if !log {
             store(y, i, e);
         }
@@ -81,7 +81,7 @@ fn softmax_row(x: &[f32], y: &mut [f32], log: bool) {
     let mut sum = f32x4_extract_lane::<0>(acc) + f32x4_extract_lane::<1>(acc);
     sum += f32x4_extract_lane::<2>(acc) + f32x4_extract_lane::<3>(acc);
     for i in n4..x.len() {
-        let e = exp_f32(x[i] - m);
+        let e = vector::exp_f32(x[i] - m);
         if !log {
             y[i] = e;
         }
@@ -89,7 +89,7 @@ fn softmax_row(x: &[f32], y: &mut [f32], log: bool) {
     }
     if log {
         // (x - m) - ln Σ: subtracting m first keeps large inputs exact.
-        let ls = ln_f64(sum as f64) as f32;
+        let ls = math::ln(sum as f64) as f32;
         let vls = f32x4_splat(ls);
         map_row(x, y, |v| f32x4_sub(f32x4_sub(v, vm), vls), |v| (v - m) - ls);
     } else {
@@ -145,7 +145,7 @@ fn softmax_rows(x: &[f32], y: &mut [f32], n: usize, m: &mut [f32], s: &mut [f32]
     let n4 = inner / 4 * 4;
     m.copy_from_slice(&x[..inner]);
     for r in 1..n {
-        zip_in_place(m, &x[r * inner..(r + 1) * inner], max_f32x4, max);
+        zip_in_place(m, &x[r * inner..(r + 1) * inner], vector::max, max);
     }
     s.fill(0.0);
     for r in 0..n {
@@ -154,18 +154,18 @@ fn softmax_rows(x: &[f32], y: &mut [f32], n: usize, m: &mut [f32], s: &mut [f32]
             &mut y[r * inner..(r + 1) * inner],
         );
         for i in (0..n4).step_by(4) {
-            let e = exp_f32x4(f32x4_sub(load(xr, i), load(m, i)));
+            let e = vector::exp(f32x4_sub(load(xr, i), load(m, i)));
             store(yr, i, e);
             store(s, i, f32x4_add(load(s, i), e));
         }
         for i in n4..inner {
-            yr[i] = exp_f32(xr[i] - m[i]);
+            yr[i] = vector::exp_f32(xr[i] - m[i]);
             s[i] += yr[i];
         }
     }
     for v in s.iter_mut() {
         *v = if log {
-            ln_f64(*v as f64) as f32
+            math::ln(*v as f64) as f32
         } else {
             1.0 / *v
         };

@@ -1,6 +1,6 @@
 //! The activation functions recurrent ops accept, applied in place over gate slices.
-use super::math::{exp, log1p_unit, sigmoid, tanh};
 use super::vector::clip;
+use crate::math::vector::{exp, log1p, sigmoid, tanh};
 use crate::simd::{load, madd, store};
 use core::arch::wasm32::*;
 
@@ -95,9 +95,7 @@ impl Activation {
             }
             Kind::Softsign => f32x4_div(x, f32x4_add(f32x4_splat(1.0), f32x4_abs(x))),
             // log(1 + e^x) = max(x, 0) + log(1 + e^-|x|), which neither overflows nor cancels.
-            Kind::Softplus => {
-                f32x4_add(f32x4_max(x, zero), log1p_unit(exp(f32x4_neg(f32x4_abs(x)))))
-            }
+            Kind::Softplus => f32x4_add(f32x4_max(x, zero), log1p(exp(f32x4_neg(f32x4_abs(x))))),
         }
     }
 }

@@ -1,8 +1,10 @@
 //! Raw exports of the strided copy, fills, Trilu and Range.
-use super::super::{dst, src, OK};
-use super::{aligned, status, BAD_POINTER, BAD_SHAPE, BAD_TYPE};
+use super::super::status::{BAD_ARGS, BAD_POINTER, OK};
+use super::super::{dst, src};
+use super::{aligned, status};
+use crate::half::F16;
 use crate::movement::copy::{self, Walk};
-use crate::movement::num::{Bool, Num, F16};
+use crate::movement::num::{Bool, Num};
 use crate::movement::MAX_RANK;
 
 /// Strided copy. `walk` holds `rank` dims, then `rank` source strides, then `rank`
@@ -24,7 +26,7 @@ pub unsafe extern "C" fn movement_copy(
     walk: *const i32,
 ) -> i32 {
     if rank > MAX_RANK {
-        return BAD_SHAPE;
+        return BAD_ARGS;
     }
     // SAFETY: the caller passes 3 * rank i32s at `walk`.
     let w = unsafe { src(walk, 3 * rank) };
@@ -91,7 +93,7 @@ pub unsafe extern "C" fn movement_trilu(
     upper: i32,
 ) -> i32 {
     if rows * cols == 0 || n % (rows * cols) != 0 {
-        return if n == 0 { OK } else { BAD_SHAPE };
+        return if n == 0 { OK } else { BAD_ARGS };
     }
     by_width!(elem, T => {
         if !aligned::<T>(&[s, d]) {

@@ -1,8 +1,10 @@
 //! Raw exports of the gathers, Pad's maps and the scatters.
+use super::super::status::{BAD_ARGS, BAD_POINTER};
 use super::super::{dst, src};
-use super::{aligned, read_dims, read_two, status, BAD_POINTER, BAD_SHAPE, BAD_TYPE};
+use super::{aligned, read_dims, read_two, status};
+use crate::half::F16;
 use crate::movement::index::{self, PadMode, TupleSpace};
-use crate::movement::num::{Bool, F16};
+use crate::movement::num::Bool;
 use crate::movement::scatter::{self, Reduction};
 use crate::movement::MAX_RANK;
 
@@ -58,7 +60,7 @@ pub unsafe extern "C" fn movement_gather_elements(
     // SAFETY: `shapes` holds 2 * rank i32s.
     let dims = unsafe { read_two(shapes, rank, &mut id, &mut dd) };
     let Ok((n, total)) = dims else {
-        return BAD_SHAPE;
+        return BAD_ARGS;
     };
     by_width!(elem, T => by_index!(idx_bytes, I => {
         if !aligned::<T>(&[s, d]) || !aligned::<I>(&[idx]) {
@@ -92,10 +94,10 @@ pub unsafe extern "C" fn movement_gather_nd(
     let mut kd = [0; MAX_RANK];
     // SAFETY: `dims` holds k i32s.
     if unsafe { read_dims(dims, k, &mut kd) }.is_err() {
-        return BAD_SHAPE;
+        return BAD_ARGS;
     }
     let Ok(space) = TupleSpace::new(&kd[..k], inner) else {
-        return BAD_SHAPE;
+        return BAD_ARGS;
     };
     by_width!(elem, T => by_index!(idx_bytes, I => {
         if !aligned::<T>(&[s, d]) || !aligned::<I>(&[idx]) {
@@ -129,7 +131,7 @@ pub unsafe extern "C" fn movement_gather_maps(
     // SAFETY: `shapes` holds 2 * rank i32s.
     let dims = unsafe { read_two(shapes, rank, &mut od, &mut sd) };
     let Ok((n, total)) = dims else {
-        return BAD_SHAPE;
+        return BAD_ARGS;
     };
     let map_len = od[..rank].iter().sum();
     by_width!(elem, T => {
@@ -160,7 +162,7 @@ pub unsafe extern "C" fn movement_pad_map(
         PadMode::from_code(mode),
         usize::try_from(len as i64 + begin as i64 + end as i64),
     ) else {
-        return BAD_SHAPE;
+        return BAD_ARGS;
     };
     // SAFETY: room for `out` i32s, as documented.
     status(index::pad_map(
@@ -195,7 +197,7 @@ pub unsafe extern "C" fn movement_scatter_elements(
     // SAFETY: `shapes` holds 2 * rank i32s.
     let dims = unsafe { read_two(shapes, rank, &mut id, &mut dd) };
     let (Ok((n, total)), Some(red)) = (dims, Reduction::from_code(reduction)) else {
-        return BAD_SHAPE;
+        return BAD_ARGS;
     };
     by_dtype!(code, T => by_index!(idx_bytes, I => {
         if !aligned::<T>(&[data, upd, d]) || !aligned::<I>(&[idx]) {
@@ -232,13 +234,13 @@ pub unsafe extern "C" fn movement_scatter_nd(
     let mut kd = [0; MAX_RANK];
     // SAFETY: `dims` holds k i32s.
     if unsafe { read_dims(dims, k, &mut kd) }.is_err() {
-        return BAD_SHAPE;
+        return BAD_ARGS;
     }
     let (Ok(space), Some(red)) = (
         TupleSpace::new(&kd[..k], inner),
         Reduction::from_code(reduction),
     ) else {
-        return BAD_SHAPE;
+        return BAD_ARGS;
     };
     by_dtype!(code, T => by_index!(idx_bytes, I => {
         if !aligned::<T>(&[data, upd, d]) || !aligned::<I>(&[idx]) {

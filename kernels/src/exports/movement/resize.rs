@@ -1,7 +1,9 @@
 //! Raw exports of Resize's maps, taps, passes and conversions.
+use super::super::status::{BAD_ARGS, BAD_POINTER, BAD_TYPE};
 use super::super::{dst, src};
-use super::{aligned, status, BAD_POINTER, BAD_SHAPE, BAD_TYPE};
-use crate::movement::num::{self, Bool, Num, F16};
+use super::{aligned, status};
+use crate::half::F16;
+use crate::movement::num::{self, Bool, Num};
 use crate::movement::resize::{self, Axis, Coord, Filter, Nearest, Pass, TapRule};
 
 fn axis_of(
@@ -83,7 +85,7 @@ pub unsafe extern "C" fn resize_taps(
         exclude_outside: exclude_outside != 0,
     };
     if !(scale > 0.0) || resize::tap_count(filter, rule.antialias, scale) != n {
-        return BAD_SHAPE;
+        return BAD_ARGS;
     }
     // SAFETY: room for out_len * n of each, as documented.
     let (i, wt) = unsafe { (dst(idx, out_len * n), dst(w, out_len * n)) };

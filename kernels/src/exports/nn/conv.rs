@@ -1,6 +1,6 @@
 //! Raw exports of the convolution kernels (Conv, ConvTranspose).
 use super::{product, sizes, write_len, BAD_ACTIVATION, BAD_ARGS, SHORT_SCRATCH};
-use crate::conv::{self, ConvGeom};
+use crate::conv::{self, ConvGeom, ConvScratch};
 use crate::exports::{dst, src, OK};
 use crate::gemm::Activation;
 
@@ -56,10 +56,21 @@ pub unsafe extern "C" fn conv_f32(
     scratch_len: usize,
 ) -> i32 {
     // SAFETY: pointers and lengths come from the caller's tensors.
-    let (desc, x, w, bias) = unsafe { (src(desc, desc_len), src(x, x_len), src(w, w_len), src(bias, bias_len)) };
-    let Some(act) = Activation::from_code(act, act_p0, act_p1) else { return BAD_ACTIVATION };
+    let (desc, x, w, bias) = unsafe {
+        (
+            src(desc, desc_len),
+            src(x, x_len),
+            src(w, w_len),
+            src(bias, bias_len),
+        )
+    };
+    let Some(act) = Activation::from_code(act, act_p0, act_p1) else {
+        return BAD_ACTIVATION;
+    };
     let Some(g) = geom(desc) else { return BAD_ARGS };
-    if lengths(&g, g.cout, g.cin) != Some([x.len(), w.len(), y_len]) || !(bias.is_empty() || bias.len() == g.cout) {
+    if lengths(&g, g.cout, g.cin) != Some([x.len(), w.len(), y_len])
+        || !(bias.is_empty() || bias.len() == g.cout)
+    {
         return BAD_ARGS;
     }
     let taps = g.conv_taps_len();
@@ -69,9 +80,25 @@ pub unsafe extern "C" fn conv_f32(
     // SAFETY: `y` and `scratch` are the caller's exclusive buffers; the tap table takes
     // the first `taps` 4-byte slots of scratch (u32 and f32 share size and alignment) and
     // the GEMM the rest, so the two slices do not overlap.
-    let (y, taps, scratch) =
-        unsafe { (dst(y, y_len), dst(scratch as *mut u32, taps), dst(scratch.add(taps), scratch_len - taps)) };
-    conv::conv(&g, x, w, (!bias.is_empty()).then_some(bias), y, act, scratch, taps);
+    let (y, taps, scratch) = unsafe {
+        (
+            dst(y, y_len),
+            dst(scratch as *mut u32, taps),
+            dst(scratch.add(taps), scratch_len - taps),
+        )
+    };
+    conv::conv(
+        &g,
+        x,
+        w,
+        (!bias.is_empty()).then_some(bias),
+        y,
+        act,
+        ConvScratch {
+            gemm: scratch,
+            taps,
+        },
+    );
     OK
 }
 

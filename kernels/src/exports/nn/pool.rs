@@ -143,7 +143,7 @@ pub unsafe extern "C" fn lppool_f32(
     let Some(g) = checked(desc, x.len(), y.len()) else {
         return BAD_ARGS;
     };
-    pool::lp_pool(&g, x, y, p);
+    pool::lp_pool(&g, x, y, f64::from(p));
     OK
 }
 

@@ -1,11 +1,13 @@
-//! Double-precision elementary functions, written here because a `no_std` crate has no
-//! libm. They are the reference the f32 SIMD kernels are checked against, and compute
-//! float64 tensors and the f32 ops without a vector version. Accuracy is a few ulp.
+//! Elementary functions for every family, written here because a `no_std` crate has no
+//! libm. The double-precision ones in this file are the reference the f32x4 versions in
+//! [`vector`] are checked against, and compute float64 tensors and the f32 ops without a
+//! vector version. Accuracy is a few ulp.
 use core::arch::wasm32::*;
 
 mod hyper;
 mod special;
 mod trig;
+pub mod vector;
 
 pub use hyper::{acosh, asinh, atanh, cosh, sinh, tanh};
 pub use special::{erf, pow};

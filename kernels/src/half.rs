@@ -1,5 +1,5 @@
-//! IEEE half precision: the storage type of float16 tensors. Arithmetic on it goes
-//! through f32, which holds every f16 value exactly.
+//! IEEE half precision, the storage type of float16 tensors, shared by every family.
+//! Arithmetic on it goes through f32, which holds every f16 value exactly.
 
 /// A float16 value as its raw bits.
 #[derive(Clone, Copy, Default, Debug)]
@@ -22,9 +22,9 @@ impl F16 {
         }
     }
 
-    /// The nearest f16 (ties to even; overflow gives infinity, NaN a quiet NaN). The
-    /// common normal case is a few integer operations; subnormal results let the f32
-    /// adder do the rounding.
+    /// The nearest f16 (ties to even; overflow gives infinity, NaN a quiet NaN keeping the
+    /// top payload bits, as hardware conversions do). The common normal case is a few
+    /// integer operations; subnormal results let the f32 adder do the rounding.
     #[inline]
     pub fn from_f32(x: f32) -> F16 {
         let bits = x.to_bits();
@@ -33,7 +33,7 @@ impl F16 {
         let h = if abs >= 0x4780_0000 {
             // 2^16 and beyond: infinity, or NaN kept quiet.
             if abs > 0x7f80_0000 {
-                0x7e00
+                0x7e00 | ((abs >> 13) & 0x3ff)
             } else {
                 0x7c00
             }
@@ -79,8 +79,13 @@ fn narrow(bits: u64) -> u16 {
     let abs = bits & !(1u64 << 63);
     let exp = abs >> MAN;
     if exp == 0x7ff {
-        // Infinity stays infinity; NaN stays a quiet NaN.
-        return sign | if abs << 12 != 0 { 0x7e00 } else { 0x7c00 };
+        // Infinity stays infinity; NaN stays a quiet NaN with its top payload bits.
+        return sign
+            | if abs << 12 != 0 {
+                0x7e00 | ((abs >> 42) & 0x3ff) as u16
+            } else {
+                0x7c00
+            };
     }
     if exp >= BIAS + 16 {
         return sign | 0x7c00;
@@ -104,4 +109,18 @@ fn round_shift(v: u64, shift: u32) -> u64 {
     let rem = v & ((1u64 << shift) - 1);
     let half = 1u64 << (shift - 1);
     q + (rem > half || (rem == half && q & 1 == 1)) as u64
+}
+
+/// Widens a float16 slice into an f32 one (pairs up to the shorter length).
+pub fn widen_all(src: &[F16], dst: &mut [f32]) {
+    for (d, s) in dst.iter_mut().zip(src) {
+        *d = s.to_f32();
+    }
+}
+
+/// Narrows an f32 slice into a float16 one (pairs up to the shorter length).
+pub fn narrow_all(src: &[f32], dst: &mut [F16]) {
+    for (d, &s) in dst.iter_mut().zip(src) {
+        *d = F16::from_f32(s);
+    }
 }

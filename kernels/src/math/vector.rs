@@ -1,5 +1,5 @@
-//! f32x4 versions of the functions the activations need. Each agrees with its f64
-//! reference in `math` to a couple of ulp.
+//! f32x4 versions of the functions the activations, softmax and recurrent gates need.
+//! Each agrees with its f64 reference in `math` to a couple of ulp.
 use crate::simd::madd;
 use core::arch::wasm32::*;
 
@@ -66,6 +66,12 @@ pub fn exp(x: v128) -> v128 {
     let k1 = f32x4_floor(f32x4_mul(k, splat(0.5)));
     let p = f32x4_add(expm1_small(r), splat(1.0));
     f32x4_mul(f32x4_mul(p, pow2(k1)), pow2(f32x4_sub(k, k1)))
+}
+
+/// e^x for one f32, the same way as the lanes, so a row's tail matches its body.
+#[inline(always)]
+pub fn exp_f32(x: f32) -> f32 {
+    f32x4_extract_lane::<0>(exp(f32x4_splat(x)))
 }
 
 /// e^x - 1, accurate near zero, for x ≤ 88 (callers clamp; larger x would overflow 2^k).
@@ -201,4 +207,16 @@ pub fn log1p(u: v128) -> v128 {
     let w = f32x4_add(splat(1.0), u);
     let fix = f32x4_div(f32x4_sub(u, f32x4_sub(w, splat(1.0))), w);
     f32x4_add(ln(w), fix)
+}
+
+/// Lane-wise max; NaN in either operand wins (cheaper than `f32x4_max` in engines).
+#[inline(always)]
+pub fn max(a: v128, b: v128) -> v128 {
+    v128_bitselect(b, f32x4_pmax(a, b), f32x4_ne(b, b))
+}
+
+/// Lane-wise min; NaN in either operand wins.
+#[inline(always)]
+pub fn min(a: v128, b: v128) -> v128 {
+    v128_bitselect(b, f32x4_pmin(a, b), f32x4_ne(b, b))
 }
