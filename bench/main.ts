@@ -3,6 +3,8 @@
  * one run. Writes bench/results/latest.json and latest.svg.
  * `deno task bench --profile MODEL`: the op types taking the most time.
  * `deno task bench cluster`: pipeline throughput with 1 and 2 workers, and the hop cost.
+ * `deno task bench serve [--seconds 2] [--workers 1]`: HTTP requests/s with and without
+ * dynamic batching.
  * @module
  */
 import { parseArgs } from "node:util";
@@ -19,6 +21,8 @@ const { values, positionals } = parseArgs({
     model: { type: "string", multiple: true },
     budget: { type: "string", default: "1500" },
     profile: { type: "string" },
+    seconds: { type: "string" },
+    workers: { type: "string" },
   },
 });
 if (values.profile) {
@@ -37,8 +41,12 @@ if (what === "cluster") {
   }
   Deno.exit(0);
 }
+if (what === "serve") {
+  await import("./serve.ts");
+  Deno.exit(0);
+}
 if (what !== "models") {
-  console.error(`Unknown bench "${what}": try "models" or "cluster"`);
+  console.error(`Unknown bench "${what}": try "models", "cluster" or "serve"`);
   Deno.exit(2);
 }
 const names = (values.model as ModelName[] | undefined) ?? [...MODEL_NAMES];

@@ -1,5 +1,5 @@
 /**
- * `deno run -A bench/serve.ts [--seconds 2] [--workers 1]`: requests/s over HTTP at
+ * `deno task bench serve [--seconds 2] [--workers 1]`: requests/s over HTTP at
  * concurrency 1, 8 and 32, with and without dynamic batching, on a small MLP
  * (x [N, 64] → MatMul 64×256 → Relu → MatMul 256×16 → y).
  * @module
@@ -11,6 +11,7 @@ import { startServer } from "../coordinator/server/serve.ts";
 
 const { values } = parseArgs({
   args: Deno.args,
+  allowPositionals: true,
   options: { seconds: { type: "string", default: "2" }, workers: { type: "string", default: "1" } },
 });
 const SECONDS = Number(values.seconds);
@@ -107,7 +108,9 @@ console.log(
 );
 console.log("concurrency | no batching req/s | batching req/s | mean batch");
 for (const c of [1, 8, 32]) {
-  await measure(`${server.url}/v2/models/plain/infer`, c); // warm-up
+  for (const model of ["plain", "batched"]) {
+    await measure(`${server.url}/v2/models/${model}/infer`, c); // warm-up
+  }
   const plain = await measure(`${server.url}/v2/models/plain/infer`, c);
   const before = await batchStats(server.url);
   const batched = await measure(`${server.url}/v2/models/batched/infer`, c);

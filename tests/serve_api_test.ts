@@ -10,6 +10,8 @@ Deno.test("serve: the V2 protocol's server, model, infer, stats and repository r
   const dir = await makeRepository({
     "relu/1/model.onnx": RELU,
     "relu/2/model.onnx": RELU,
+    // Its dim 0 is fixed: no batching, whatever the config asks.
+    "relu/1/config.json": { max_batch_size: 4 },
     "relun/1/model.onnx": batchReluModel(),
     "relun/1/config.json": {
       max_batch_size: 8,
@@ -38,6 +40,20 @@ Deno.test("serve: the V2 protocol's server, model, infer, stats and repository r
     assert.equal((await fetch(`${url}/v2/models/relu/ready`)).status, 200);
     assert.equal((await fetch(`${url}/v2/models/relu/versions/1/ready`)).status, 200);
   });
+
+  await t.step(
+    "model configuration in Triton's shape, batch dim left out when batching",
+    async () => {
+      const n = await (await fetch(`${url}/v2/models/relun/config`)).json();
+      assert.equal(n.max_batch_size, 8);
+      assert.deepEqual(n.input, [{ name: "x", data_type: "TYPE_FP32", dims: [3] }]);
+      assert.equal(n.dynamic_batching.max_queue_delay_microseconds, 2000);
+      const fixed = await (await fetch(`${url}/v2/models/relu/versions/1/config`)).json();
+      assert.equal(fixed.max_batch_size, 0);
+      assert.deepEqual(fixed.output, [{ name: "y", data_type: "TYPE_FP32", dims: [2] }]);
+      assert.equal(fixed.dynamic_batching, undefined);
+    },
+  );
 
   await t.step("infer with flat and nested JSON data", async () => {
     const flat =

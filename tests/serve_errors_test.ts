@@ -16,6 +16,16 @@ async function assertError(res: Response | Promise<Response>, status: number, me
   assert.doesNotMatch(body.error, /\n\s+at /, "no stack trace");
 }
 
+/** Polls a job until it is done or failed; returns its record. */
+async function pollJob(url: string) {
+  for (let i = 0; i < 500; i++) {
+    const job = await (await fetch(url)).json();
+    if (job.status === "done" || job.status === "failed") return job;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  throw new Error(`Job ${url} did not finish`);
+}
+
 Deno.test("serve: every error is JSON with the right status and names the tensor at fault", async (t) => {
   const dir = await makeRepository({
     "relu/1/model.onnx": RELU,
@@ -116,6 +126,22 @@ Deno.test("serve: every error is JSON with the right status and names the tensor
     assert.equal(refused[0].headers.get("Retry-After"), "1");
     assert.match((await refused[0].json()).error, /queue is full/);
     await Promise.all(all.map((r) => r.bodyUsed ? undefined : r.body?.cancel()));
+  });
+
+  await t.step("jobs wait for room in a full queue instead of failing", async () => {
+    const ids = await Promise.all(Array.from({ length: 6 }, async (_, i) => {
+      const res = await postJson(`${server.url}/v1/jobs`, {
+        model: "tiny",
+        ...x({ data: [-i, i] }),
+      });
+      assert.equal(res.status, 202);
+      return (await res.json()).id;
+    }));
+    for (const [i, id] of ids.entries()) {
+      const job = await pollJob(`${server.url}/v1/jobs/${id}`);
+      assert.equal(job.status, "done", job.error);
+      assert.deepEqual(job.outputs[0].data, [0, i]);
+    }
   });
 
   await t.step("jobs: unknown model 404, bad request 400, unknown job 404", async () => {

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { InferenceSession } from "../worker/session.ts";
-import type { Tensor } from "../graph/tensor.ts";
+import { Tensor } from "../graph/tensor.ts";
 import { v2Datatype } from "../coordinator/server/datatypes.ts";
 import { jsonData, rawBytes } from "../coordinator/server/tensor_codec.ts";
 import { loadModelCase, type ModelName, modelPath } from "./model_cases.ts";
@@ -88,4 +88,48 @@ Deno.test("serve: PP-OCR v2 cls and silero VAD v5 answer over HTTP exactly as th
       });
     }
   }
+});
+
+Deno.test("serve: PP-OCR v2 cls under dynamic batching gives each request the library's output for its own image", async () => {
+  const name = "ppocr_v2_cls";
+  await using server = await serveForTest({
+    modelsDir: await makeRepository({
+      [`${name}/1/model.onnx`]: await Deno.readFile(modelPath(name)),
+      [`${name}/1/config.json`]: {
+        max_batch_size: 8,
+        dynamic_batching: { max_queue_delay_microseconds: 50_000 },
+      },
+    }),
+  });
+  const { x } = loadModelCase(name).inputs;
+  const images = Array.from({ length: 6 }, (_, i) => {
+    const data = (x.data as Float32Array).map((v, j) => i % 2 ? -v : v * (1 + ((i + j) % 5) / 10));
+    return new Tensor("float32", data, x.dims);
+  });
+  const session = await InferenceSession.create(modelPath(name));
+  const want: Record<string, Tensor>[] = [];
+  for (const image of images) want.push(await session.run({ x: image }));
+  session.release();
+  // Binary bodies parse fast, so the requests arrive while the first one runs.
+  const replies = await Promise.all(images.map(async (image, i) => {
+    const { body, headerLength } = requestOf({ x: image }, true);
+    const res = await postJson(`${server.url}/v2/models/${name}/infer`, body, {
+      "Inference-Header-Content-Length": String(headerLength),
+    });
+    assert.equal(res.status, 200);
+    return await outputBytes(res, want[i]);
+  }));
+  replies.forEach((got, i) => {
+    const [out, expected] = Object.entries(want[i])[0];
+    const values = new Float32Array(got.get(out)!.slice().buffer);
+    (expected.data as Float32Array).forEach((v, j) =>
+      assert.ok(
+        Math.abs(values[j] - v) <= 1e-5,
+        `request ${i}, "${out}"[${j}]: ${values[j]} vs ${v}`,
+      )
+    );
+  });
+  const stats =
+    (await (await fetch(`${server.url}/v2/models/${name}/stats`)).json()).model_stats[0];
+  assert.ok(stats.execution_count < 6, `6 requests ran in ${stats.execution_count} executions`);
 });

@@ -18,7 +18,7 @@ function fill(id, rows) {
   document.querySelector(`#${id} tbody`).replaceChildren(...rows.map(row));
 }
 
-function showCluster(view) {
+function showCluster(view, rates) {
   fill(
     "models",
     view.models.flatMap((m) =>
@@ -27,6 +27,7 @@ function showCluster(view) {
       ) => [
         m.name,
         m.version,
+        (rates.get(`${m.name}/${m.version}`) ?? 0).toFixed(1),
         s.index,
         s.workers.join(", "),
         s.nodes,
@@ -50,15 +51,31 @@ function showCluster(view) {
   );
 }
 
-function showRate(metrics) {
-  const total = metrics.split("\n").filter((l) => l.startsWith("meshrt_requests_total{"))
-    .reduce((a, l) => a + Number(l.split(" ").pop()), 0);
-  const now = performance.now();
-  if (last) {
-    const rate = (total - last.total) / ((now - last.at) / 1000);
-    document.getElementById("rate").textContent = `${rate.toFixed(1)} req/s`;
+/** Requests answered so far per "model/version", from the meshrt_requests_total samples. */
+function requestTotals(metrics) {
+  const totals = new Map();
+  for (const line of metrics.split("\n")) {
+    const m = line.match(/^meshrt_requests_total\{model="([^"]*)",version="([^"]*)".* (\S+)$/);
+    if (m) totals.set(`${m[1]}/${m[2]}`, (totals.get(`${m[1]}/${m[2]}`) ?? 0) + Number(m[3]));
   }
-  last = { total, at: now };
+  return totals;
+}
+
+/** Requests/s per model since the last poll; shows the sum in the heading. */
+function rates(metrics) {
+  const totals = requestTotals(metrics);
+  const now = performance.now();
+  const out = new Map();
+  if (last) {
+    const seconds = (now - last.at) / 1000;
+    for (const [key, total] of totals) {
+      out.set(key, (total - (last.totals.get(key) ?? 0)) / seconds);
+    }
+    const sum = [...out.values()].reduce((a, r) => a + r, 0);
+    document.getElementById("rate").textContent = `${sum.toFixed(1)} req/s`;
+  }
+  last = { totals, at: now };
+  return out;
 }
 
 async function poll() {
@@ -67,8 +84,7 @@ async function poll() {
       fetch("/v1/cluster", { headers }).then((r) => r.json()),
       fetch("/metrics", { headers }).then((r) => r.text()),
     ]);
-    showCluster(cluster);
-    showRate(metrics);
+    showCluster(cluster, rates(metrics));
     document.getElementById("status").textContent =
       `${cluster.models.length} models, ${cluster.workers.length} workers`;
   } catch (e) {

@@ -62,7 +62,13 @@ export function createApp(deps: AppDeps): Hono {
     c.json({
       name: "meshrt",
       version: MESHRT_VERSION,
-      extensions: ["binary_tensor_data", "model_repository", "statistics", "parameters"],
+      extensions: [
+        "binary_tensor_data",
+        "model_repository",
+        "model_configuration",
+        "statistics",
+        "parameters",
+      ],
     }));
   app.get("/v2/health/live", (c) => c.body(null, 200));
   app.get("/v2/health/ready", (c) => c.body(null, deps.ready() ? 200 : 400));

@@ -1,6 +1,9 @@
 /**
  * Dynamic batching: concurrent requests whose inputs agree past dim 0 are concatenated
- * along dim 0, run once, and the outputs split back by each request's rows.
+ * along dim 0, run once, and the outputs split back by each request's rows. A request
+ * that finds the model with a free execution slot runs at once; requests that find every
+ * slot busy gather until a slot frees, the batch is full or preferred, or the delay ends,
+ * so batching costs no latency when the model is idle.
  * @module
  */
 import { typedAlloc } from "../../graph/dtype.ts";
@@ -16,6 +19,8 @@ export interface BatchPolicy {
   delayMs: number;
   /** Batch sizes run at once when reached. */
   preferred: number[];
+  /** Executions the model runs at once (its pipeline stages and replicas). */
+  slots: () => number;
 }
 
 interface Waiting {
@@ -40,15 +45,17 @@ interface Group {
  * import { Tensor } from "../../graph/tensor.ts";
  * const sizes: number[] = [];
  * const run = (f: Record<string, Tensor>, rows: number) => (sizes.push(rows), Promise.resolve({ y: f.x }));
- * const b = new Batcher(run, { maxBatch: 4, delayMs: 5, preferred: [] });
+ * const b = new Batcher(run, { maxBatch: 4, delayMs: 5, preferred: [], slots: () => 1 });
  * const x = new Tensor("float32", [1, 2], [1, 2]);
- * const [a] = await Promise.all([b.submit({ x }), b.submit({ x })]);
+ * const [a] = await Promise.all([b.submit({ x }), b.submit({ x }), b.submit({ x })]);
  * assert.deepEqual(a.y.dims, [1, 2]);
- * assert.deepEqual(sizes, [2]);
+ * assert.deepEqual(sizes, [1, 2]); // the first ran at once, the others waited for its slot
  * ```
  */
 export class Batcher {
+  /** Gathering groups, oldest first. */
   readonly #groups = new Map<string, Group>();
+  #running = 0;
 
   /**
    * @param run runs one (batched) request of `rows` rows
@@ -64,7 +71,7 @@ export class Batcher {
    * @param started called when its batch starts running (ends its queue time)
    */
   submit(feeds: Feeds, started: () => void = () => {}): Promise<Feeds> {
-    const rows = Object.values(feeds)[0]?.dims[0] ?? 0;
+    const rows = batchRows(feeds);
     return new Promise((resolve, reject) => {
       const item = { feeds, rows, started, resolve, reject };
       if (rows === 0 || rows >= this.policy.maxBatch) return this.#start([item]);
@@ -76,7 +83,7 @@ export class Batcher {
       group.items.push(item);
       group.rows += rows;
       const full = group.rows >= this.policy.maxBatch || this.policy.preferred.includes(group.rows);
-      if (full) this.#flush(key);
+      if (full || this.#running < this.policy.slots()) this.#flush(key);
       else group.timer ??= setTimeout(() => this.#flush(key), this.policy.delayMs);
     });
   }
@@ -90,8 +97,10 @@ export class Batcher {
   }
 
   async #start(items: Waiting[]): Promise<void> {
-    const rows = items.reduce((a, w) => a + w.rows, 0);
+    // A request whose inputs disagree on dim 0 runs alone: one row as statistics count it.
+    const rows = items.reduce((a, w) => a + w.rows, 0) || 1;
     items.forEach((w) => w.started());
+    this.#running++;
     try {
       if (items.length === 1) return items[0].resolve(await this.run(items[0].feeds, rows));
       const outputs = await this.run(concatFeeds(items.map((w) => w.feeds)), rows);
@@ -99,8 +108,19 @@ export class Batcher {
       items.forEach((w, i) => w.resolve(parts[i]));
     } catch (e) {
       for (const w of items) w.reject(e);
+    } finally {
+      this.#running--;
+      // A slot is free: the oldest gathering group need not wait out its delay.
+      const oldest = this.#groups.keys().next();
+      if (!oldest.done && this.#running < this.policy.slots()) this.#flush(oldest.value);
     }
   }
+}
+
+/** Rows of a request: the dim 0 every input shares; 0 (run alone) when they disagree. */
+function batchRows(feeds: Feeds): number {
+  const firsts = Object.values(feeds).map((t) => t.dims[0] ?? 0);
+  return firsts.every((d) => d === firsts[0]) ? firsts[0] ?? 0 : 0;
 }
 
 /** Requests batch together when every input has the same name, type and dims past dim 0. */

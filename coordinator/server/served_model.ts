@@ -4,6 +4,7 @@
  * @module
  */
 import type { DeployedModel } from "../cluster/cluster.ts";
+import type { Model } from "../../graph/ir.ts";
 import type { Tensor } from "../../graph/tensor.ts";
 import { Batcher } from "./batcher.ts";
 import { OverloadedError } from "./errors.ts";
@@ -40,13 +41,12 @@ export class ServedModel {
   ) {
     this.signature = signatureOf(deployed.model);
     this.stats = new ModelStats(deployed.name, deployed.version);
-    const batchable = config.maxBatchSize > 1 &&
-      this.signature.inputs.every((i) => i.shape[0] === -1);
-    if (batchable) {
+    if (config.maxBatchSize > 1 && hasBatchDim(deployed.model)) {
       this.#batcher = new Batcher((f, rows) => this.#execute(f, rows), {
         maxBatch: config.maxBatchSize,
         delayMs: config.maxQueueDelayMs,
         preferred: config.preferredBatchSizes,
+        slots: () => executionSlots(deployed),
       });
     }
   }
@@ -92,4 +92,21 @@ export class ServedModel {
     this.stats.execution(rows, performance.now() - start);
     return outputs;
   }
+}
+
+/**
+ * Whether the model declares a batch dim: every input's dim 0 is one and the same symbol,
+ * and no output's dim 0 is a fixed size (so outputs split back by rows).
+ */
+function hasBatchDim(model: Model): boolean {
+  const { inputs, outputs } = model.graph;
+  const batch = inputs[0]?.dims?.[0];
+  return typeof batch === "string" &&
+    inputs.every((i) => i.dims?.[0] === batch) &&
+    outputs.every((o) => typeof o.dims?.[0] !== "number");
+}
+
+/** Executions that keep every worker of the pipeline busy: one per stage replica. */
+function executionSlots(deployed: DeployedModel): number {
+  return Math.max(1, deployed.stages.reduce((a, s) => a + s.workers.length, 0));
 }

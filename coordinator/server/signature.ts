@@ -76,7 +76,9 @@ export function checkFeeds(signature: Signature, feeds: Record<string, Tensor>):
   }
   for (const spec of signature.inputs) {
     const t = feeds[spec.name];
-    if (!t) throw new BadRequestError(`Cannot run the model: input "${spec.name}" is missing`);
+    if (!t) {
+      throw new BadRequestError(`Cannot run the model: input "${spec.name}" is missing`, spec.name);
+    }
     if (t.type !== spec.dtype) {
       throw new BadRequestError(
         `Cannot run the model: input "${spec.name}" has datatype ${

@@ -44,7 +44,10 @@ export function decodeTensor(input: V2Tensor, binary?: Uint8Array): Tensor {
   }
   const shape = input.shape;
   if (!Array.isArray(shape) || !shape.every((d) => Number.isSafeInteger(d) && d >= 0)) {
-    throw new BadRequestError(`Cannot read input "${name}": shape must be non-negative integers`);
+    throw new BadRequestError(
+      `Cannot read input "${name}": shape must be non-negative integers`,
+      name,
+    );
   }
   const count = shape.reduce((a, b) => a * b, 1);
   const data = binary ? fromBytes(name, dtype, binary, count) : fromJson(name, dtype, input.data);

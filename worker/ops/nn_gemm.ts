@@ -82,6 +82,11 @@ function runGemm(args: KernelArgs, g: GemmCall): void {
   y.commit();
 }
 
+/** `dims` with leading 1s up to `rank`. */
+function padTo(dims: readonly number[], rank: number): number[] {
+  return [...Array(rank - dims.length).fill(1), ...dims];
+}
+
 /** Row-major strides of `dims` with 0 where a dim is 1 (so it broadcasts). */
 function broadcastStrides(dims: readonly number[]): number[] {
   const strides = dims.map(() => 0);
@@ -97,8 +102,8 @@ function batchOffsets(
   aBlock: number,
   bBlock: number,
 ): number[] {
-  const pad = (d: readonly number[]) => [...batch.map(() => 1), ...d].slice(d.length);
-  const [sa, sb] = [broadcastStrides(pad(aBatch)), broadcastStrides(pad(bBatch))];
+  const rank = batch.length;
+  const [sa, sb] = [aBatch, bBatch].map((d) => broadcastStrides(padTo(d, rank)));
   const offsets: number[] = [];
   const index = batch.map(() => 0);
   for (let i = 0; i < sizeOf(batch); i++) {
@@ -125,8 +130,7 @@ function matmul(args: KernelArgs): void {
     return;
   }
   const rank = Math.max(aBatch.length, bBatch.length);
-  const pad = (d: readonly number[]) => [...Array(rank - d.length).fill(1), ...d];
-  const batch = pad(aBatch).map((x, i) => Math.max(x, pad(bBatch)[i]));
+  const batch = padTo(aBatch, rank).map((x, i) => Math.max(x, padTo(bBatch, rank)[i]));
   const offsets = batchOffsets(batch, aBatch, bBatch, m * k, k * n);
   runGemm(args, { ...call, m, strides, offsets });
 }

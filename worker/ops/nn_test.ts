@@ -227,56 +227,24 @@ function convRef(
 
 Deno.test("Conv matches a direct reference on its GEMM, in-place and depthwise paths", async () => {
   const rnd = random(10);
-  const cases: Conv2d[] = [
-    {
-      x: [1, 5, 19, 23],
-      w: [7, 5, 3, 3],
-      group: 1,
-      strides: [1, 1],
-      dilations: [1, 1],
-      pads: [1, 1, 1, 1],
-    },
-    {
-      x: [2, 4, 17, 30],
-      w: [6, 2, 3, 2],
-      group: 2,
-      strides: [2, 1],
-      dilations: [2, 1],
-      pads: [0, 2, 1, 0],
-    },
-    {
-      x: [1, 6, 21, 40],
-      w: [6, 1, 3, 3],
-      group: 6,
-      strides: [1, 1],
-      dilations: [1, 1],
-      pads: [1, 1, 1, 1],
-    },
-    {
-      x: [1, 6, 21, 41],
-      w: [6, 1, 5, 5],
-      group: 6,
-      strides: [2, 2],
-      dilations: [1, 1],
-      pads: [2, 2, 2, 2],
-    },
-    {
-      x: [1, 3, 20, 37],
-      w: [3, 1, 3, 3],
-      group: 3,
-      strides: [1, 3],
-      dilations: [2, 2],
-      pads: [2, 1, 0, 3],
-    },
-    {
-      x: [1, 16, 9, 11],
-      w: [200, 16, 1, 1],
-      group: 1,
-      strides: [1, 1],
-      dilations: [1, 1],
-      pads: [0, 0, 0, 0],
-    },
-  ];
+  // x, w, group, strides, dilations, pads
+  const cases: Conv2d[] = ([
+    [[1, 5, 19, 23], [7, 5, 3, 3], 1, [1, 1], [1, 1], [1, 1, 1, 1]],
+    [[2, 4, 17, 30], [6, 2, 3, 2], 2, [2, 1], [2, 1], [0, 2, 1, 0]],
+    [[1, 6, 21, 40], [6, 1, 3, 3], 6, [1, 1], [1, 1], [1, 1, 1, 1]],
+    [[1, 6, 21, 41], [6, 1, 5, 5], 6, [2, 2], [1, 1], [2, 2, 2, 2]],
+    [[1, 3, 20, 37], [3, 1, 3, 3], 3, [1, 3], [2, 2], [2, 1, 0, 3]],
+    [[1, 3, 20, 37], [3, 1, 3, 3], 3, [1, 3], [1, 1], [1, 1, 1, 1]],
+    [[1, 3, 20, 37], [3, 1, 7, 7], 3, [1, 2], [1, 1], [3, 3, 3, 3]],
+    [[1, 16, 9, 11], [200, 16, 1, 1], 1, [1, 1], [1, 1], [0, 0, 0, 0]],
+  ] as const).map(([x, w, group, strides, dilations, pads]) => ({
+    x: [...x],
+    w: [...w],
+    group,
+    strides: [...strides],
+    dilations: [...dilations],
+    pads: [...pads],
+  }));
   for (const c of cases) {
     const count = (d: number[]) => d.reduce((a, b) => a * b, 1);
     const x = floats(count(c.x), rnd), w = floats(count(c.w), rnd), b = floats(c.w[0], rnd);

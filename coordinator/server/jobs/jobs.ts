@@ -21,7 +21,7 @@ export interface JobsOptions {
   concurrency?: number;
   /** Jobs held (queued or running) in this process; more get 503. */
   maxPending?: number;
-  /** How long a resumed job waits for its model to be ready, ms. */
+  /** How long a job waits for its model to be ready, or for room in its queue, ms. */
   readyTimeoutMs?: number;
 }
 
@@ -132,10 +132,14 @@ export class Jobs {
 
   async #run(job: JobRecord): Promise<void> {
     try {
-      const served = await this.#whenReady(job);
+      // A job has no client to retry it: it waits while its model loads or its queue is full.
+      const served = await this.#retrying(
+        () => this.repository.get(job.model, job.version),
+        ModelNotReadyError,
+      );
       await this.#update(job, { status: "running" });
       const feeds = Object.fromEntries(job.inputs.map((i) => [i.name, decodeTensor(i)]));
-      const outputs = await served.infer(feeds);
+      const outputs = await this.#retrying(() => served.infer(feeds), OverloadedError);
       await this.#update(job, {
         status: "done",
         outputs: Object.entries(outputs).map(([name, t]) => ({
@@ -150,15 +154,18 @@ export class Jobs {
     }
   }
 
-  /** The job's model, waiting while it loads or re-loads. */
-  async #whenReady(job: JobRecord) {
+  /** Calls `attempt` until it succeeds or throws other than `transient` or times out. */
+  async #retrying<T>(
+    attempt: () => T | Promise<T>,
+    transient: new (...args: never[]) => Error,
+  ): Promise<T> {
     const end = Date.now() + this.#readyTimeoutMs;
     for (;;) {
       try {
-        return this.repository.get(job.model, job.version);
+        return await attempt();
       } catch (e) {
-        if (!(e instanceof ModelNotReadyError) || Date.now() > end) throw e;
-        await new Promise((r) => setTimeout(r, 200));
+        if (!(e instanceof transient) || Date.now() > end) throw e;
+        await new Promise((r) => setTimeout(r, 50));
       }
     }
   }

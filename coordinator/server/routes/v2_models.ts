@@ -1,12 +1,13 @@
 /**
- * The inference protocol's model routes: metadata, readiness, infer, statistics, each at
- * `/v2/models/{m}` and `/v2/models/{m}/versions/{v}`.
+ * The inference protocol's model routes: metadata, readiness, infer, configuration,
+ * statistics, each at `/v2/models/{m}` and `/v2/models/{m}/versions/{v}`.
  * @module
  */
 import { Hono } from "hono";
 import type { Context } from "hono";
 import type { Repository } from "../repository.ts";
 import { readBody } from "../body.ts";
+import { tritonConfig } from "../triton_config.ts";
 import { HEADER_LENGTH, inferResponse, parseInferRequest } from "../infer_request.ts";
 
 /** What the model routes need. */
@@ -68,6 +69,12 @@ export function modelRoutes(deps: ModelRouteDeps): Hono {
       const outputs = await served.infer(request.feeds);
       const head = { model_name: name, model_version: served.deployed.version, id: request.id };
       return inferResponse(head, request, outputs);
+    });
+  }
+  for (const path of both("/config")) {
+    app.get(path, (c) => {
+      const { name, version } = target(c);
+      return c.json(tritonConfig(repository.get(name, version)));
     });
   }
   for (const path of both("/stats")) {
