@@ -31,6 +31,12 @@ impl<'a> GemmCall<'a> {
         self.offsets.len() / 2
     }
 
+    /// Whether an output of `len` elements holds every batch's m×n block.
+    fn fits_output(&self, len: usize) -> bool {
+        let s = self.shape;
+        super::product(&[self.batch(), s.m, s.n]).is_some_and(|n| n <= len)
+    }
+
     /// The A and B views of batch `i`, or None when one leaves its buffer.
     fn operands<'t, T>(
         &self,
@@ -137,7 +143,7 @@ fn gemm_batches(
     scratch: &mut [f32],
 ) -> i32 {
     let s = call.shape;
-    if y.len() < call.batch() * s.m * s.n {
+    if !call.fits_output(y.len()) {
         return BAD_ARGS;
     }
     if scratch.len() < s.scratch_len() {
@@ -197,7 +203,7 @@ unsafe fn gemm_ref<T: Elem>(
         return BAD_ARGS;
     };
     let s = call.shape;
-    if y.len() < call.batch() * s.m * s.n {
+    if !call.fits_output(y.len()) {
         return BAD_ARGS;
     }
     let scale = Scale {

@@ -67,7 +67,8 @@ pub unsafe extern "C" fn norm_stats_f32(
     var: *mut f32,
     channels: usize,
 ) -> i32 {
-    if plane == 0 || channels == 0 || n % (plane * channels) != 0 || n == 0 {
+    let group = plane.checked_mul(channels).filter(|&g| g > 0);
+    if n == 0 || group.is_none_or(|g| n % g != 0) {
         return BAD_ARGS;
     }
     // SAFETY: pointers and lengths come from the caller's tensors and scratch.
@@ -108,7 +109,8 @@ pub unsafe extern "C" fn lpnorm_f32(
     inner: usize,
     p: i32,
 ) -> i32 {
-    if len == 0 || inner == 0 || n % (len * inner) != 0 || !(p == 1 || p == 2) {
+    let row = len.checked_mul(inner).filter(|&r| r > 0);
+    if row.is_none_or(|r| n % r != 0) || !(p == 1 || p == 2) {
         return BAD_ARGS;
     }
     // SAFETY: pointers and lengths come from the caller's tensors.
