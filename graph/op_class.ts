@@ -14,6 +14,7 @@ const COMPUTE_OPS = new Set([
   "MatMulInteger",
   "Einsum",
   "LSTM",
+  "FusedGemm",
   "GRU",
   "RNN",
 ]);

@@ -19,11 +19,14 @@ import {
   windowAxis,
 } from "./nn_window.ts";
 import { defineOp, type InputInfo, type RuleContext } from "./schema.ts";
+import type { Activation } from "./nn_fused.ts";
 
 /** Conv's attributes. */
 export interface ConvParams {
   window: WindowAttrs;
   group: number;
+  /** Set by FusedConv: the activation its epilogue applies. */
+  activation?: Activation;
 }
 
 /** ConvTranspose's attributes. */

@@ -10,6 +10,7 @@ import { required } from "./_common.ts";
 import { broadcastDims, productDims } from "./_dims.ts";
 import { expectDType, GEMM_TYPES } from "./nn_dtypes.ts";
 import { defineOp, noParams, type RuleContext } from "./schema.ts";
+import type { Activation } from "./nn_fused.ts";
 
 /** 2 × m × k × n with any factor symbolic giving 0 (unknown). */
 function gemmFlops(...factors: (Dim | undefined)[]): number {
@@ -64,6 +65,8 @@ export interface GemmParams {
   transB: boolean;
   alpha: number;
   beta: number;
+  /** Set by FusedGemm: the activation its epilogue applies. */
+  activation?: Activation;
 }
 
 /** Gemm. */

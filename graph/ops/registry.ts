@@ -10,6 +10,7 @@ import { NN_OPS } from "./nn.ts";
 import { RNN_OPS } from "./rnn.ts";
 import { QUANT_OPS } from "./quant.ts";
 import { CONTROL_FLOW_OPS } from "./control_flow.ts";
+import { MICROSOFT_OPS } from "./nn_fused.ts";
 
 const ALL: readonly OpSchema<unknown>[] = [
   ...ELEMENTWISE_OPS,
@@ -25,8 +26,10 @@ const BY_NAME = new Map<string, OpSchema<unknown>>(
   ALL.map((s) => [s.opType, s]),
 );
 
+const MICROSOFT = new Map(MICROSOFT_OPS.map((s) => [s.opType, s]));
+
 /**
- * The schema of an ai.onnx op, or undefined when meshrt does not implement it.
+ * The schema of an ai.onnx (or com.microsoft) op, or undefined when meshrt does not implement it.
  * @example
  * ```ts
  * import assert from "node:assert/strict";
@@ -34,10 +37,11 @@ const BY_NAME = new Map<string, OpSchema<unknown>>(
  * ```
  */
 export function opSchema(opType: string, domain = ""): OpSchema<unknown> | undefined {
-  return domain === "" || domain === "ai.onnx" ? BY_NAME.get(opType) : undefined;
+  if (domain === "" || domain === "ai.onnx") return BY_NAME.get(opType);
+  return domain === "com.microsoft" ? MICROSOFT.get(opType) : undefined;
 }
 
 /** Names of every supported op. */
 export function supportedOps(): string[] {
-  return [...BY_NAME.keys()].sort();
+  return [...BY_NAME.keys(), ...MICROSOFT.keys()].sort();
 }

@@ -15,7 +15,7 @@ import type { RuntimeTensor } from "../engine/runtime_tensor.ts";
 import type { KernelArgs } from "./kernel.ts";
 import { window3 } from "./nn_geom.ts";
 import { asF32, f32Output } from "./_f32.ts";
-import { NO_ACTIVATION } from "./nn_gemm.ts";
+import { NO_ACTIVATION } from "../../graph/ops/nn_fused.ts";
 
 function describe(args: KernelArgs<ConvParams>, windows: AxisWindow[]): number[] {
   const [x] = args.inputs as RuntimeTensor[], [y] = args.outputs;
@@ -42,7 +42,8 @@ function run(args: KernelArgs<ConvParams>, desc: number[], transpose: boolean): 
   if (transpose) {
     args.kernels.call("conv_transpose_f32", ...operands, y.ptr, out.size, ...scratch);
   } else {
-    args.kernels.call("conv_f32", ...operands, y.ptr, out.size, ...NO_ACTIVATION, ...scratch);
+    const act = args.params.activation ?? NO_ACTIVATION;
+    args.kernels.call("conv_f32", ...operands, y.ptr, out.size, ...act, ...scratch);
   }
   y.commit();
 }
@@ -58,4 +59,4 @@ function convTranspose(args: KernelArgs<ConvTransposeParams>): void {
 }
 
 /** Kernel bindings of Conv and ConvTranspose. */
-export const CONV_KERNELS = { Conv: conv, ConvTranspose: convTranspose };
+export const CONV_KERNELS = { Conv: conv, ConvTranspose: convTranspose, FusedConv: conv };

@@ -6,6 +6,7 @@
 import type { DType } from "../../graph/dtype.ts";
 import { sizeOf } from "../../graph/ir.ts";
 import type { GemmParams } from "../../graph/ops/nn_gemm.ts";
+import { type Activation, NO_ACTIVATION } from "../../graph/ops/nn_fused.ts";
 import type { RuntimeTensor } from "../engine/runtime_tensor.ts";
 import type { KernelArgs } from "./kernel.ts";
 import { asF32, f32Output } from "./_f32.ts";
@@ -25,11 +26,8 @@ interface GemmCall {
   y: RuntimeTensor;
   alpha: number;
   beta: number;
+  activation?: Activation;
 }
-
-/** Activation code and parameters of the kernels' epilogue: none (fused nodes will pass
- * others). */
-export const NO_ACTIVATION = [0, 0, 0];
 
 /** The exact-arithmetic kernel of each non-f32 type (unsigned types share the bits). */
 const REFERENCE: Partial<Record<DType, string>> = {
@@ -77,7 +75,7 @@ function runGemm(args: KernelArgs, g: GemmCall): void {
   args.kernels.call(
     "gemm_f32",
     ...[d, desc.length, a, g.a.size, b, g.b.size, ...c, y.ptr, g.y.size],
-    ...[g.alpha, g.beta, ...NO_ACTIVATION, scratch, scratchLen],
+    ...[g.alpha, g.beta, ...(g.activation ?? NO_ACTIVATION), scratch, scratchLen],
   );
   y.commit();
 }
@@ -149,8 +147,9 @@ function gemm(args: KernelArgs<GemmParams>): void {
     cd[1] === 1 ? 0 : 1,
   ];
   const call = { m, k, n, strides, offsets: [0, 0], a: a!, b: b!, y: args.outputs[0], alpha, beta };
-  runGemm(args, { ...call, c: useC ? c : undefined });
+  const activation = args.params.activation;
+  runGemm(args, { ...call, c: useC ? c : undefined, activation });
 }
 
 /** Kernel bindings of MatMul and Gemm. */
-export const GEMM_KERNELS = { MatMul: matmul, Gemm: gemm };
+export const GEMM_KERNELS = { MatMul: matmul, Gemm: gemm, FusedGemm: gemm };
