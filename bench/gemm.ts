@@ -5,6 +5,11 @@
  * @module
  */
 import { type Kernels, loadKernels } from "../kernels/mod.ts";
+import { encodeModel } from "../graph/encode_model.ts";
+import type { Model } from "../graph/ir.ts";
+import { Tensor } from "../graph/tensor.ts";
+import { InferenceSession } from "../worker/session.ts";
+import { timeIt } from "./stats.ts";
 
 /** Peak f32 GFLOP/s of one core with relaxed-SIMD FMA, measured per TOOLCHAIN.md. */
 export const WASM_SIMD_PEAK_GFLOPS = 45;
@@ -43,13 +48,82 @@ export function gemmGflops(kernels: Kernels, m: number, k: number, n: number): n
   return flops / (times[3] * 1e6);
 }
 
-if (import.meta.main) {
+/** Prints GEMM GFLOP/s for square sizes, then conv layers through a session. */
+export async function benchGemm(sizes = [64, 128, 256, 512, 1024]): Promise<void> {
   const kernels = await loadKernels();
-  const sizes = Deno.args.length ? Deno.args.map(Number) : [64, 128, 256, 512, 1024];
-  console.log(`relaxed-simd: ${kernels.relaxed}`);
+  console.log(`relaxed-simd: ${kernels.relaxed}; peak ${WASM_SIMD_PEAK_GFLOPS} GFLOP/s per core`);
   for (const s of sizes) {
     const g = gemmGflops(kernels, s, s, s);
     const pct = (100 * g / WASM_SIMD_PEAK_GFLOPS).toFixed(0);
     console.log(`gemm ${s}×${s}×${s}: ${g.toFixed(1)} GFLOP/s (${pct}% of peak)`);
   }
+  for (const layer of CONV_LAYERS) {
+    const g = await convGflops(layer);
+    const pct = (100 * g / WASM_SIMD_PEAK_GFLOPS).toFixed(0);
+    console.log(`conv ${layer.label}: ${g.toFixed(1)} GFLOP/s (${pct}% of peak)`);
+  }
 }
+
+/** A conv layer to time: channels in/out, spatial size, kernel, group. */
+interface ConvLayer {
+  label: string;
+  c: number;
+  m: number;
+  hw: number;
+  k: number;
+  group: number;
+}
+
+const CONV_LAYERS: ConvLayer[] = [
+  { label: "3×3 64→64 @56²", c: 64, m: 64, hw: 56, k: 3, group: 1 },
+  { label: "1×1 192→192 @40²", c: 192, m: 192, hw: 40, k: 1, group: 1 },
+  { label: "depthwise 3×3 96 @80²", c: 96, m: 96, hw: 80, k: 3, group: 96 },
+];
+
+/** GFLOP/s of one Conv node run through an InferenceSession. */
+async function convGflops(l: ConvLayer): Promise<number> {
+  const w = new Float32Array(l.m * (l.c / l.group) * l.k * l.k).fill(0.01);
+  const pad = (l.k - 1) / 2;
+  const model: Model = {
+    irVersion: 8,
+    opsets: new Map([["", 13]]),
+    producerName: "bench",
+    producerVersion: "",
+    metadata: new Map(),
+    graph: {
+      name: "conv",
+      nodes: [{
+        name: "conv",
+        opType: "Conv",
+        domain: "",
+        inputs: ["x", "w"],
+        outputs: ["y"],
+        attributes: new Map([
+          ["pads", { kind: "ints", value: [pad, pad, pad, pad] }],
+          ["group", { kind: "int", value: l.group }],
+        ]),
+      }],
+      inputs: [{ name: "x", dtype: "float32", dims: [1, l.c, l.hw, l.hw] }],
+      outputs: [{ name: "y", dtype: "float32" }],
+      initializers: new Map([["w", {
+        dtype: "float32",
+        dims: [l.m, l.c / l.group, l.k, l.k],
+        data: w,
+      }]]),
+      valueInfo: new Map(),
+    },
+  };
+  const session = await InferenceSession.create(encodeModel(model));
+  const x = new Tensor("float32", new Float32Array(l.c * l.hw * l.hw).fill(0.5), [
+    1,
+    l.c,
+    l.hw,
+    l.hw,
+  ]);
+  const { medianMs } = await timeIt(() => session.run({ x }), { budgetMs: 500 });
+  session.release();
+  const flops = 2 * l.m * (l.c / l.group) * l.k * l.k * l.hw * l.hw;
+  return flops / (medianMs * 1e6);
+}
+
+if (import.meta.main) await benchGemm(Deno.args.length ? Deno.args.map(Number) : undefined);

@@ -3,6 +3,7 @@
  * one run. Writes bench/results/latest.json and latest.svg.
  * `deno task bench --profile MODEL`: the op types taking the most time.
  * `deno task bench cluster`: pipeline throughput with 1 and 2 workers, and the hop cost.
+ * `deno task bench gemm`: GEMM and conv GFLOP/s against this machine's WASM SIMD peak.
  * `deno task bench serve [--seconds 2] [--workers 1]`: HTTP requests/s with and without
  * dynamic batching.
  * @module
@@ -11,6 +12,7 @@ import { parseArgs } from "node:util";
 import { benchModels, formatModelTable } from "./models.ts";
 import { barChartSvg } from "./chart.ts";
 import { formatProfile, profileModel } from "./profile.ts";
+import { benchGemm } from "./gemm.ts";
 import { benchCluster, formatClusterTable, hopOverheadMs } from "./cluster.ts";
 import { MODEL_NAMES, type ModelName } from "../tests/model_cases.ts";
 
@@ -41,12 +43,16 @@ if (what === "cluster") {
   }
   Deno.exit(0);
 }
+if (what === "gemm") {
+  await benchGemm();
+  Deno.exit(0);
+}
 if (what === "serve") {
   await import("./serve.ts");
   Deno.exit(0);
 }
 if (what !== "models") {
-  console.error(`Unknown bench "${what}": try "models", "cluster" or "serve"`);
+  console.error(`Unknown bench "${what}": try "models", "gemm", "cluster" or "serve"`);
   Deno.exit(2);
 }
 const names = (values.model as ModelName[] | undefined) ?? [...MODEL_NAMES];
