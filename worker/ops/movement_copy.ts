@@ -14,7 +14,14 @@ import {
   transposePerm,
 } from "../../graph/ops/movement_layout.ts";
 import type { KernelArgs, KernelTable } from "./kernel.ts";
-import { copyWalk, permuteCopy, runtimeValues, scalarOf, stridesOf } from "./movement_walk.ts";
+import {
+  copyWalk,
+  gatherByMaps,
+  permuteCopy,
+  runtimeValues,
+  scalarOf,
+  stridesOf,
+} from "./movement_walk.ts";
 
 function transpose(args: KernelArgs<number[] | undefined>): void {
   const x = args.inputs[0]!;
@@ -103,17 +110,7 @@ function pad(args: KernelArgs<PadParams>): void {
     at += 4 * y.dims[a];
   });
   const fill = value && value.size > 0 ? value.ptr : scalarOf(args, y.dtype, args.params.value);
-  const shapes = args.i32s([...y.dims, ...x.dims]);
-  args.kernels.call(
-    "movement_gather_maps",
-    dtypeBytes(x.dtype),
-    x.ptr,
-    y.ptr,
-    x.dims.length,
-    shapes,
-    maps,
-    fill,
-  );
+  gatherByMaps(args, x, y, maps, fill);
 }
 
 /** DepthToSpace: NCHW viewed as 6-D blocks, then transposed. */

@@ -13,7 +13,7 @@ import {
 } from "../../graph/ops/movement_resize.ts";
 import type { RuntimeTensor } from "../engine/runtime_tensor.ts";
 import type { KernelArgs, KernelTable } from "./kernel.ts";
-import { copyWalk, runtimeValues, scalarOf, span } from "./movement_walk.ts";
+import { copyWalk, gatherByMaps, runtimeValues, scalarOf, span } from "./movement_walk.ts";
 
 /** Types interpolated in f32; the rest use f64, so integer results round as ONNX's reference. */
 const NARROW = new Set<DType>(["float32", "float16"]);
@@ -50,18 +50,7 @@ function nearest(args: KernelArgs<ResizeParams>, x: RuntimeTensor, axes: ResizeA
     }
     at += 4 * out;
   });
-  const fill = scalarOf(args, y.dtype, p.extrapolation);
-  const shapes = args.i32s([...y.dims, ...x.dims]);
-  args.kernels.call(
-    "movement_gather_maps",
-    dtypeBytes(x.dtype),
-    x.ptr,
-    y.ptr,
-    x.dims.length,
-    shapes,
-    maps,
-    fill,
-  );
+  gatherByMaps(args, x, y, maps, scalarOf(args, y.dtype, p.extrapolation));
 }
 
 /**

@@ -96,3 +96,27 @@ export function scalarOf(args: KernelArgs<unknown>, dtype: DType, value: number)
   args.kernels.call("movement_cast_scalar", dtypeToOnnx(dtype), value, at);
   return at;
 }
+
+/**
+ * Fills `y` from `x` through per-axis index maps (i32, one per output index of each axis,
+ * -1 meaning `fill`), as Pad and nearest Resize build them.
+ */
+export function gatherByMaps(
+  args: KernelArgs<unknown>,
+  x: RuntimeTensor,
+  y: RuntimeTensor,
+  maps: number,
+  fill: number,
+): void {
+  const shapes = args.i32s([...y.dims, ...x.dims]);
+  args.kernels.call(
+    "movement_gather_maps",
+    dtypeBytes(x.dtype),
+    x.ptr,
+    y.ptr,
+    x.dims.length,
+    shapes,
+    maps,
+    fill,
+  );
+}
