@@ -2,7 +2,9 @@
  * The eight developer-set models load from the fetched cache and reproduce ONNX Runtime's
  * reference outputs within the issue's rule: per output, max |diff| ≤ max(1e-4 · max|ref|,
  * 10 × ONNX Runtime's own optimized-vs-unoptimized difference). Each test prints the
- * model's max diffs and arena peak, the figures the closing note reports.
+ * model's max diffs and arena peak, the figures the closing note reports. Each model runs
+ * twice: on WASM alone, and with `["webgpu", "wasm"]` (Mesa's lavapipe where there is no GPU),
+ * which also prints how many nodes WebGPU ran and the bytes that crossed to and from it.
  */
 import assert from "node:assert/strict";
 import { InferenceSession } from "../worker/session.ts";
@@ -15,9 +17,11 @@ import {
 } from "./model_cases.ts";
 
 /** Runs one model on its reference inputs; asserts after printing, so failures show figures. */
-async function checkModel(name: ModelName): Promise<void> {
+async function checkModel(name: ModelName, providers?: string[]): Promise<void> {
   const c = loadModelCase(name);
-  const session = await InferenceSession.create(modelPath(name));
+  const session = await InferenceSession.create(modelPath(name), {
+    executionProviders: providers,
+  });
   try {
     const got = await session.run(c.inputs);
     const rows = c.outputs.map((o) => {
@@ -29,6 +33,15 @@ async function checkModel(name: ModelName): Promise<void> {
     });
     const diffs = rows.map((r) => `${r.name} ${r.diff.toExponential(2)}`).join(", ");
     console.log(`${name}: max diff ${diffs}; arena peak ${session.arenaPeakBytes} bytes`);
+    if (providers?.includes("webgpu")) {
+      const onGpu = [...session.placement.values()].filter((b) => b === "webgpu").length;
+      const { toDevice, toHost } = session.transfers;
+      console.log(
+        `  webgpu ran ${onGpu} of ${session.placement.size} nodes; ` +
+          `${toDevice} bytes to the device, ${toHost} back`,
+      );
+      assert.deepEqual(session.unavailableProviders, [], "WebGPU did not start");
+    }
     for (const r of rows) {
       assert.ok(
         r.diff <= r.tolerance,
@@ -43,4 +56,6 @@ async function checkModel(name: ModelName): Promise<void> {
 for (const name of MODEL_NAMES) {
   Deno.test(`InferenceSession runs ${name} and matches ONNX Runtime's outputs`, () =>
     checkModel(name));
+  Deno.test(`InferenceSession runs ${name} on ["webgpu", "wasm"] and matches ONNX Runtime`, () =>
+    checkModel(name, ["webgpu", "wasm"]));
 }

@@ -35,3 +35,19 @@ export class SessionReleasedError extends Error {
     super("Cannot run the session: it was released");
   }
 }
+
+/**
+ * An execution provider that this machine cannot offer (no WebGPU adapter, say).
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * const e = new BackendUnavailableError("webgpu", "no adapter was found");
+ * assert.match(e.message, /webgpu.*no adapter/);
+ * ```
+ */
+export class BackendUnavailableError extends Error {
+  override name = "BackendUnavailableError";
+  constructor(readonly backend: string, reason: string) {
+    super(`Execution provider "${backend}" is not available: ${reason}`);
+  }
+}

@@ -13,17 +13,32 @@ import { Tensor } from "../graph/tensor.ts";
 import { typedAlloc } from "../graph/dtype.ts";
 import { loadKernels } from "../kernels/mod.ts";
 import { Arena } from "./engine/arena.ts";
-import { Executor, type NodeProfile } from "./engine/executor.ts";
+import { Executor, type NodeProfile, type Transfers } from "./engine/executor.ts";
+import {
+  type Backend,
+  type BackendName,
+  placeNodes,
+  WASM_BACKEND,
+  webgpuBackend,
+} from "./engine/backend.ts";
+import { GpuDevice } from "./webgpu/device.ts";
+import type { GpuKernel } from "./webgpu/kernel.ts";
+import type { Node } from "../graph/ir.ts";
 import type { GraphPlan } from "./engine/plan.ts";
 import { Scope } from "./engine/scope.ts";
-import { InputError, SessionReleasedError } from "./errors.ts";
+import { BackendUnavailableError, InputError, SessionReleasedError } from "./errors.ts";
 
 /** Graph optimization levels, named as ONNX Runtime names them. */
 export type GraphOptimizationLevel = OptimizationLevel;
 
 /** Options of {@linkcode InferenceSession.create}. */
 export interface SessionOptions {
-  /** Backends in order of preference; "wasm" (alias "cpu") is the default. */
+  /**
+   * Backends in order of preference: "webgpu", "wasm" (alias "cpu"). Each node runs on the
+   * first that supports it; WASM is always the last resort, as ONNX Runtime's CPU provider
+   * is. A provider this machine lacks is skipped (see
+   * {@linkcode InferenceSession.unavailableProviders}).
+   */
   executionProviders?: string[];
   /** "all" by default, as in ONNX Runtime. */
   graphOptimizationLevel?: GraphOptimizationLevel;
@@ -35,7 +50,7 @@ export interface SessionOptions {
   enableProfiling?: boolean;
 }
 
-const PROVIDERS = new Set(["wasm", "cpu"]);
+const PROVIDERS = new Set(["wasm", "cpu", "webgpu"]);
 const LEVELS = new Set<string>(OPTIMIZATION_LEVELS);
 
 /**
@@ -53,6 +68,10 @@ const LEVELS = new Set<string>(OPTIMIZATION_LEVELS);
 export class InferenceSession {
   readonly inputNames: readonly string[];
   readonly outputNames: readonly string[];
+  /** Where each node runs, by node name. */
+  readonly placement: ReadonlyMap<string, BackendName>;
+  /** Providers that were asked for but could not start here, with the reason. */
+  readonly unavailableProviders: readonly string[];
   #executor?: Executor;
 
   private constructor(
@@ -63,7 +82,11 @@ export class InferenceSession {
     readonly plan: GraphPlan,
     /** What the optimizer did: level, node counts before and after, rewrites per rule. */
     readonly optimization: OptimizationReport,
+    placement: ReadonlyMap<string, BackendName>,
+    unavailable: readonly string[],
   ) {
+    this.placement = placement;
+    this.unavailableProviders = unavailable;
     this.inputNames = inputs.map((i) => i.name);
     this.outputNames = outputs.map((o) => o.name);
     this.#executor = executor;
@@ -99,8 +122,16 @@ export class InferenceSession {
     const opset = decoded.opsets.get("") ?? 1;
     const types = inferShapes(decoded.graph, opset);
     const kernels = await loadKernels();
-    const executor = new Executor(kernels, new Arena(kernels.memory, kernels.heapBase));
-    const plan = executor.plan(decoded.graph, opset);
+    const { gpu, unavailable } = await openProviders(options.executionProviders ?? []);
+    const executor = new Executor(kernels, new Arena(kernels.memory, kernels.heapBase), gpu);
+    const backends: Backend[] = [];
+    const gpuKernels = new Map<Node, GpuKernel<unknown>>();
+    for (const p of options.executionProviders ?? []) {
+      if (p === "webgpu" && gpu) backends.push(gpuPlacer(gpu, gpuKernels));
+      else if (p !== "webgpu") backends.push(WASM_BACKEND);
+    }
+    const placed = placeNodes(decoded.graph, opset, backends, types);
+    const plan = executor.plan(decoded.graph, opset, gpuKernels);
     const outputs = decoded.graph.outputs.map((o) => ({
       ...o,
       ...(o.dims ? {} : types.get(o.name)),
@@ -113,15 +144,26 @@ export class InferenceSession {
       executor,
       plan,
       report,
+      new Map([...placed].map(([node, backend]) => [node.name, backend])),
+      unavailable,
     );
     if (options.enableProfiling) executor.profile = [];
     for (const host of decoded.graph.initializers.values()) executor.constant(host);
+    uploadGpuWeights(executor, plan);
     return session;
   }
 
   /** Bytes of the arena at its fullest so far: weights plus the activations' peak. */
   get arenaPeakBytes(): number {
     return this.#live().arena.peak;
+  }
+
+  /**
+   * Bytes copied between host memory and the WebGPU device by the runs so far, graph inputs
+   * and outputs included, the one-time weight upload excluded.
+   */
+  get transfers(): Transfers {
+    return { ...this.#live().transfers };
   }
 
   /** Per-node times of the runs so far, when created with `enableProfiling`. */
@@ -140,8 +182,9 @@ export class InferenceSession {
     return Promise.resolve().then(() => this.#run(feeds, fetches ?? this.outputNames));
   }
 
-  /** Frees the session's memory; later runs throw. */
+  /** Frees the session's memory and its WebGPU device; later runs throw. */
   release(): void {
+    this.#executor?.gpu?.destroy();
     this.#executor = undefined;
   }
 
@@ -150,7 +193,10 @@ export class InferenceSession {
     return this.#executor;
   }
 
-  #run(feeds: Record<string, Tensor>, fetches: readonly string[]): Record<string, Tensor> {
+  async #run(
+    feeds: Record<string, Tensor>,
+    fetches: readonly string[],
+  ): Promise<Record<string, Tensor>> {
     const executor = this.#live();
     for (const name of fetches) {
       if (!this.outputNames.includes(name)) {
@@ -164,19 +210,63 @@ export class InferenceSession {
       scope.values.set(input.name, executor.upload(t.type, t.dims, t.data));
     }
     try {
-      executor.run(this.plan, scope);
+      if (this.plan.usesGpu) await executor.runMixed(this.plan, scope);
+      else executor.run(this.plan, scope);
       const result: Record<string, Tensor> = {};
       const memory = executor.kernels.memory;
       for (const name of fetches) {
-        const t = scope.get(name)!;
+        let t = scope.get(name)!;
+        if (t.onDevice) {
+          t = await executor.download(t);
+          scope.mirrors.set(name, t);
+        }
         const data = typedAlloc(t.dtype, t.size);
         new Uint8Array(data.buffer).set(new Uint8Array(memory.buffer, t.ptr, t.byteLength));
         result[name] = new Tensor(t.dtype, data, t.dims);
       }
       return result;
     } finally {
-      for (const t of scope.values.values()) executor.release(t);
+      executor.releaseScope(scope);
     }
+  }
+}
+
+/** Opens the devices the providers need; those that fail are reported, not fatal. */
+async function openProviders(
+  providers: readonly string[],
+): Promise<{ gpu?: GpuDevice; unavailable: string[] }> {
+  if (!providers.includes("webgpu")) return { unavailable: [] };
+  try {
+    return { gpu: await GpuDevice.open(), unavailable: [] };
+  } catch (e) {
+    if (!(e instanceof BackendUnavailableError)) throw e;
+    return { unavailable: [e.message] };
+  }
+}
+
+/** The WebGPU backend, remembering the kernel of each node it accepts. */
+function gpuPlacer(gpu: GpuDevice, chosen: Map<Node, GpuKernel<unknown>>): Backend {
+  const backend = webgpuBackend(gpu.f16);
+  return {
+    name: "webgpu",
+    supportsOp(query) {
+      const kernel = backend.kernel(query);
+      if (kernel) chosen.set(query.node, kernel);
+      return kernel !== undefined;
+    },
+  };
+}
+
+/** Uploads the weights WebGPU nodes read, so the first run does not pay for them. */
+function uploadGpuWeights(executor: Executor, plan: GraphPlan): void {
+  for (const step of plan.nodes) {
+    if (!step.gpu) continue;
+    step.node.inputs.forEach((name, i) => {
+      const host = plan.graph.initializers.get(name);
+      if (host && !step.gpu!.hostInputs?.includes(i)) {
+        executor.release(executor.deviceConstant(executor.constant(host)));
+      }
+    });
   }
 }
 

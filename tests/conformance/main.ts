@@ -1,5 +1,5 @@
 /**
- * `deno task conformance [--filter REGEX] [--verbose] [--provider webgpu]`: runs the ONNX
+ * `deno task conformance [--filter REGEX] [--verbose] [--ep webgpu]`: runs the ONNX
  * backend node tests and prints a per-op table with totals.
  * @module
  */
@@ -11,12 +11,12 @@ const { values } = parseArgs({
   options: {
     filter: { type: "string" },
     verbose: { type: "boolean", default: false },
-    provider: { type: "string", multiple: true },
+    ep: { type: "string", multiple: true },
   },
 });
 const results = await runSuite(
   values.filter ? new RegExp(values.filter) : undefined,
-  values.provider,
+  values.ep,
 );
 if (values.verbose) {
   for (const r of results) {

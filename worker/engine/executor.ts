@@ -17,7 +17,11 @@ import { RuntimeTensor } from "./runtime_tensor.ts";
 import { Scope } from "./scope.ts";
 import { runIf, runLoop } from "./control_flow.ts";
 import { constantValue } from "../../graph/ops/control_flow.ts";
-import type { Graph } from "../../graph/ir.ts";
+import { readsOf } from "../../graph/reads.ts";
+import type { Graph, Node } from "../../graph/ir.ts";
+import type { GpuDevice } from "../webgpu/device.ts";
+import type { GpuKernel } from "../webgpu/kernel.ts";
+import type { ArenaBuffer } from "./runtime_tensor.ts";
 
 /** Per-node wall time, collected when profiling is on. */
 export interface NodeProfile {
@@ -28,28 +32,53 @@ export interface NodeProfile {
   depth: number;
 }
 
-/** Executes graphs on one kernels instance and its arena. */
+/** Bytes copied between host memory and the WebGPU device. */
+export interface Transfers {
+  toDevice: number;
+  toHost: number;
+}
+
+/**
+ * Executes graphs on one kernels instance and its arena, and on a WebGPU device for the
+ * nodes planned there. Values move between host and device only where a node on one
+ * backend reads a value made on the other; each copy is kept beside the value (a
+ * "mirror") until the value's last reader.
+ */
 export class Executor {
   readonly #constants = new Map<HostTensor, RuntimeTensor>();
+  readonly #deviceConstants = new Map<ArenaBuffer, RuntimeTensor>();
   readonly #plans = new WeakMap<Graph, GraphPlan>();
   /** Filled while profiling; undefined otherwise. */
   profile?: NodeProfile[];
+  /** Bytes that crossed between host and device in runs (weights uploaded once excluded). */
+  readonly transfers: Transfers = { toDevice: 0, toHost: 0 };
 
-  constructor(readonly kernels: Kernels, readonly arena: Arena) {}
+  constructor(readonly kernels: Kernels, readonly arena: Arena, readonly gpu?: GpuDevice) {}
 
-  /** The plan of a graph, made once. */
-  plan(graph: Graph, opset: number): GraphPlan {
+  /**
+   * The plan of a graph, made once.
+   * @param gpuKernels for the top-level graph: the nodes placed on WebGPU and their kernels
+   */
+  plan(
+    graph: Graph,
+    opset: number,
+    gpuKernels?: ReadonlyMap<Node, GpuKernel<unknown>>,
+  ): GraphPlan {
     let plan = this.#plans.get(graph);
     if (!plan) {
-      plan = planGraph(graph, opset);
+      plan = planGraph(graph, opset, gpuKernels);
       this.#plans.set(graph, plan);
     }
     return plan;
   }
 
-  /** A tensor of `dtype` and `dims` in fresh arena memory. */
-  allocate(dtype: DType, dims: readonly number[]): RuntimeTensor {
+  /** A tensor of `dtype` and `dims` in fresh arena memory, or on the device. */
+  allocate(dtype: DType, dims: readonly number[], onDevice = false): RuntimeTensor {
     const bytes = sizeOf(dims) * dtypeBytes(dtype);
+    if (onDevice) {
+      const gpu = this.gpu!.acquire(bytes);
+      return new RuntimeTensor(dtype, dims, { gpu, bytes, refs: 1, persistent: false });
+    }
     const buffer = { offset: this.arena.alloc(bytes), bytes, refs: 1, persistent: false };
     return new RuntimeTensor(dtype, dims, buffer);
   }
@@ -79,10 +108,40 @@ export class Executor {
     return new RuntimeTensor(dtype, dims, t.buffer);
   }
 
+  /** A persistent host tensor's device copy, uploaded once. */
+  deviceConstant(t: RuntimeTensor): RuntimeTensor {
+    const key = t.buffer as ArenaBuffer;
+    let copy = this.#deviceConstants.get(key);
+    if (!copy) {
+      copy = this.allocate(t.dtype, t.dims, true);
+      copy.buffer.persistent = true;
+      this.gpu!.write(copy.gpu, t.view(this.kernels.memory));
+      this.#deviceConstants.set(key, copy);
+    }
+    return this.share(copy, t.dtype, t.dims);
+  }
+
   /** Drops one reference; frees the buffer with the last one. */
   release(t: RuntimeTensor): void {
     const b = t.buffer;
-    if (--b.refs === 0 && !b.persistent) this.arena.free(b.offset, b.bytes);
+    if (--b.refs !== 0 || b.persistent) return;
+    if ("gpu" in b) this.gpu!.recycle(b.gpu);
+    else this.arena.free(b.offset, b.bytes);
+  }
+
+  /** Releases every value of a finished run's scope, and their mirrors. */
+  releaseScope(scope: Scope): void {
+    for (const t of scope.values.values()) this.release(t);
+    for (const t of scope.mirrors.values()) this.release(t);
+    scope.values.clear();
+    scope.mirrors.clear();
+  }
+
+  /** A host copy of a device tensor. */
+  async download(t: RuntimeTensor): Promise<RuntimeTensor> {
+    const bytes = await this.gpu!.read(t.gpu, t.byteLength);
+    this.transfers.toHost += t.byteLength;
+    return this.upload(t.dtype, t.dims, bytes);
   }
 
   /**
@@ -92,7 +151,36 @@ export class Executor {
   run(plan: GraphPlan, scope: Scope): void {
     this.#depth++;
     try {
-      this.#runNodes(plan, scope);
+      this.#enter(plan, scope);
+      for (const step of plan.nodes) this.#step(step, scope, plan.opset);
+      this.#leave(plan, scope);
+    } finally {
+      this.#depth--;
+    }
+  }
+
+  /**
+   * Runs a plan with nodes on WebGPU: like {@linkcode run}, but waits for the device
+   * whenever a host node needs a value the device made. Graph outputs may stay on the
+   * device; {@linkcode download} them.
+   */
+  async runMixed(plan: GraphPlan, scope: Scope): Promise<void> {
+    this.#depth++;
+    try {
+      this.#enter(plan, scope);
+      for (const step of plan.nodes) {
+        for (const name of hostReads(step)) await this.#mirrorOnHost(name, scope);
+        for (;;) {
+          try {
+            this.#step(step, scope, plan.opset);
+            break;
+          } catch (e) {
+            if (!(e instanceof HostValuesNeeded)) throw e;
+            await this.#mirrorOnHost(e.value, scope);
+          }
+        }
+      }
+      this.#leave(plan, scope);
     } finally {
       this.#depth--;
     }
@@ -100,48 +188,81 @@ export class Executor {
 
   #depth = -1;
 
-  #runNodes(plan: GraphPlan, scope: Scope): void {
+  #enter(plan: GraphPlan, scope: Scope): void {
     for (const [name, host] of plan.graph.initializers) {
       if (!scope.values.has(name)) scope.values.set(name, this.share(this.constant(host)));
     }
-    for (const step of plan.nodes) {
-      const start = this.profile ? performance.now() : 0;
-      try {
-        this.#runNode(step, scope, plan.opset);
-      } catch (cause) {
-        if (cause instanceof ExecutionError) throw cause;
-        throw new ExecutionError(step.node.name, step.node.opType, { cause });
-      }
-      if (this.profile) {
-        const ms = performance.now() - start;
-        this.profile.push({
-          name: step.node.name,
-          opType: step.node.opType,
-          ms,
-          depth: this.#depth,
-        });
-      }
-      for (const name of step.release) {
-        const t = scope.values.get(name);
-        if (t) {
-          scope.values.delete(name);
-          this.release(t);
-        }
-      }
+  }
+
+  #leave(plan: GraphPlan, scope: Scope): void {
+    for (const name of scope.values.keys()) {
+      if (!plan.graph.outputs.some((o) => o.name === name)) this.#drop(name, scope);
     }
-    for (const [name, t] of scope.values) {
-      if (!plan.graph.outputs.some((o) => o.name === name)) {
-        scope.values.delete(name);
-        this.release(t);
-      }
+    for (const name of scope.mirrors.keys()) {
+      if (!scope.values.has(name)) this.#drop(name, scope);
     }
+  }
+
+  #step(step: PlannedNode, scope: Scope, opset: number): void {
+    const start = this.profile ? performance.now() : 0;
+    try {
+      this.#runNode(step, scope, opset);
+    } catch (cause) {
+      if (cause instanceof ExecutionError || cause instanceof HostValuesNeeded) throw cause;
+      throw new ExecutionError(step.node.name, step.node.opType, { cause });
+    }
+    if (this.profile) {
+      const ms = performance.now() - start;
+      this.profile.push({ name: step.node.name, opType: step.node.opType, ms, depth: this.#depth });
+    }
+    for (const name of step.release) this.#drop(name, scope);
+  }
+
+  /** Releases a value of this scope and its mirror. */
+  #drop(name: string, scope: Scope): void {
+    const t = scope.values.get(name);
+    if (t) {
+      scope.values.delete(name);
+      this.release(t);
+    }
+    const m = scope.mirrors.get(name);
+    if (m) {
+      scope.mirrors.delete(name);
+      this.release(m);
+    }
+  }
+
+  /** Makes sure a host copy of `name` exists when its value lives on the device. */
+  async #mirrorOnHost(name: string, scope: Scope): Promise<void> {
+    const owner = scope.owner(name);
+    const t = owner?.values.get(name);
+    if (!owner || !t?.onDevice || owner.mirrors.has(name)) return;
+    owner.mirrors.set(name, await this.download(t));
+  }
+
+  /** The value of `name` where a node wants it: on the device or not. */
+  #located(name: string, scope: Scope, onDevice: boolean): RuntimeTensor | undefined {
+    const owner = scope.owner(name);
+    const t = owner?.values.get(name);
+    if (!owner || !t || t.onDevice === onDevice) return t;
+    const mirror = owner.mirrors.get(name);
+    if (mirror) return mirror;
+    if (!onDevice) throw new HostValuesNeeded(name);
+    if (t.buffer.persistent) return this.deviceConstant(t);
+    const copy = this.allocate(t.dtype, t.dims, true);
+    this.gpu!.write(copy.gpu, t.view(this.kernels.memory));
+    this.transfers.toDevice += t.byteLength;
+    owner.mirrors.set(name, copy);
+    return copy;
   }
 
   #runNode(step: PlannedNode, scope: Scope, opset: number): void {
     const { node } = step;
-    const inputs = node.inputs.map((name) => {
+    const inputs = node.inputs.map((name, i) => {
       if (name === "") return undefined;
-      const t = scope.get(name);
+      const t = this.gpu
+        ? this.#located(name, scope, wantsDevice(step, i, scope, name))
+        : scope.get(name);
       if (!t) throw new ShapeError(node.name, node.opType, `input "${name}" has no value`);
       return t;
     });
@@ -149,7 +270,7 @@ export class Executor {
     if (node.opType === "Constant") outputs = [this.share(this.constant(constantValue(node)))];
     else if (node.opType === "If") outputs = runIf(this, node, inputs, scope, opset);
     else if (node.opType === "Loop") outputs = runLoop(this, node, inputs, scope, opset);
-    else outputs = this.#compute(step, inputs, opset);
+    else outputs = this.#compute(step, inputs, opset, scope);
     node.outputs.forEach((name, i) => {
       if (name !== "" && outputs[i]) scope.values.set(name, outputs[i]);
       else if (outputs[i]) this.release(outputs[i]);
@@ -160,16 +281,25 @@ export class Executor {
     step: PlannedNode,
     inputs: (RuntimeTensor | undefined)[],
     opset: number,
+    scope: Scope,
   ): RuntimeTensor[] {
     const { node, schema, params } = step;
-    const types = this.#outputTypes(step, inputs, opset);
+    const types = this.#outputTypes(step, inputs, opset, scope);
     if (schema.alias !== undefined) {
       return [this.share(inputs[schema.alias]!, types[0].dtype, types[0].dims)];
     }
-    const outputs = types.map((t) => this.allocate(t.dtype, t.dims));
+    const outputs = types.map((t) => this.allocate(t.dtype, t.dims, step.gpu !== undefined));
     if (outputs.some((o) => o.size > 0) || outputs.length === 0) {
       try {
-        step.kernel!({ node, params, inputs, outputs, kernels: this.kernels, ...this.#scratch });
+        if (step.gpu) this.#runGpu(step.gpu, step, inputs, outputs);
+        else {step.kernel!({
+            node,
+            params,
+            inputs,
+            outputs,
+            kernels: this.kernels,
+            ...this.#scratch,
+          });}
       } catch (e) {
         for (const o of outputs) this.release(o);
         throw e;
@@ -180,6 +310,23 @@ export class Executor {
     return outputs;
   }
 
+  #runGpu(
+    kernel: GpuKernel<unknown>,
+    step: PlannedNode,
+    inputs: (RuntimeTensor | undefined)[],
+    outputs: RuntimeTensor[],
+  ): void {
+    const memory = this.kernels.memory;
+    kernel.run({
+      node: step.node,
+      params: step.params,
+      inputs,
+      outputs,
+      gpu: this.gpu!,
+      values: (i) => inputs[i]?.numbers(memory),
+    });
+  }
+
   /**
    * The node's output types for these inputs. Rules are pure, so the last answer is reused
    * while the input dims repeat, unless the rule read a non-constant input's values.
@@ -188,19 +335,20 @@ export class Executor {
     step: PlannedNode,
     inputs: (RuntimeTensor | undefined)[],
     opset: number,
+    scope: Scope,
   ): ConcreteType[] {
     let key = "";
     for (const t of inputs) key += t ? `${t.dtype}[${t.dims}]` : "_";
     if (step.shapes?.key === key) return step.shapes.types;
     const memory = this.kernels.memory;
     let readVariable = false;
-    const infos = inputs.map((t): InputInfo | undefined =>
+    const infos = inputs.map((t, i): InputInfo | undefined =>
       t && {
         dtype: t.dtype,
         dims: [...t.dims],
         values: () => {
           readVariable ||= !t.buffer.persistent;
-          return t.numbers(memory);
+          return this.#hostCopy(t, step.node.inputs[i], scope).numbers(memory);
         },
       }
     );
@@ -208,6 +356,14 @@ export class Executor {
       .map((t) => ({ dtype: t.dtype, dims: concreteDims(t, step) }));
     step.shapes = readVariable ? undefined : { key, types };
     return types;
+  }
+
+  /** `t` itself when in host memory, else its host mirror (or a request for one). */
+  #hostCopy(t: RuntimeTensor, name: string, scope: Scope): RuntimeTensor {
+    if (!t.onDevice) return t;
+    const mirror = scope.owner(name)?.mirrors.get(name);
+    if (!mirror) throw new HostValuesNeeded(name);
+    return mirror;
   }
 
   /** Scratch for kernels, handed back after each node. */
@@ -235,6 +391,28 @@ export class Executor {
 export interface ConcreteType {
   dtype: DType;
   dims: number[];
+}
+
+/** Thrown inside a step that needs a device value's elements on the host; the run fetches them. */
+class HostValuesNeeded extends Error {
+  constructor(readonly value: string) {
+    super(`value "${value}" is needed in host memory`);
+  }
+}
+
+/** Whether input `i` of `step` should be on the device. */
+function wantsDevice(step: PlannedNode, i: number, scope: Scope, name: string): boolean {
+  if (step.gpu) return !step.gpu.hostInputs?.includes(i);
+  // Aliases take their source wherever it is; every other host node reads host memory.
+  return step.schema.alias === i && scope.get(name)!.onDevice;
+}
+
+/** Values a node reads on the host: all for WASM and control flow, the host inputs on GPU. */
+function hostReads(step: PlannedNode): string[] {
+  const { node, gpu, schema } = step;
+  if (gpu) return (gpu.hostInputs ?? []).map((i) => node.inputs[i] ?? "").filter((n) => n);
+  if (schema.alias !== undefined) return node.inputs.filter((n, i) => n && i !== schema.alias);
+  return readsOf(node);
 }
 
 function concreteDims(t: TensorType, step: PlannedNode): number[] {

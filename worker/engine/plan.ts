@@ -9,6 +9,8 @@ import type { OpSchema } from "../../graph/ops/schema.ts";
 import { UnsupportedOpError } from "../../graph/errors.ts";
 import { wasmKernel } from "../ops/registry.ts";
 import type { WasmKernel } from "../ops/kernel.ts";
+import type { GpuKernel } from "../webgpu/kernel.ts";
+import { EXECUTOR_OPS } from "./backend.ts";
 import type { ConcreteType } from "./executor.ts";
 import { readsOf } from "../../graph/reads.ts";
 
@@ -19,6 +21,8 @@ export interface PlannedNode {
   params: unknown;
   /** Undefined for ops the executor runs itself (aliases, constants, control flow). */
   kernel?: WasmKernel<unknown>;
+  /** Set when the node runs on WebGPU. */
+  gpu?: GpuKernel<unknown>;
   /** Values to give back after this node: their last reader. */
   release: string[];
   /** Output types last inferred, keyed by the input types (see the executor). */
@@ -30,13 +34,13 @@ export interface GraphPlan {
   graph: Graph;
   nodes: PlannedNode[];
   opset: number;
+  /** Whether any node runs on WebGPU (the run must then be able to wait for the device). */
+  usesGpu: boolean;
 }
-
-/** Ops the executor handles without a kernel. */
-const EXECUTOR_OPS = new Set(["Constant", "If", "Loop"]);
 
 /**
  * Plans a graph (and, lazily through {@linkcode planGraph} again, its subgraphs).
+ * @param gpuKernels the WebGPU kernel of each node placed on WebGPU; the rest run on WASM
  * @throws {UnsupportedOpError} naming the first node whose op has no schema or kernel
  * @example
  * ```ts
@@ -47,7 +51,11 @@ const EXECUTOR_OPS = new Set(["Constant", "If", "Loop"]);
  * assert.equal(plan.nodes.length, 0);
  * ```
  */
-export function planGraph(graph: Graph, opset: number): GraphPlan {
+export function planGraph(
+  graph: Graph,
+  opset: number,
+  gpuKernels: ReadonlyMap<Node, GpuKernel<unknown>> = new Map(),
+): GraphPlan {
   const keep = new Set(graph.outputs.map((o) => o.name));
   const lastUse = new Map<string, number>();
   graph.nodes.forEach((node, i) => {
@@ -62,7 +70,8 @@ export function planGraph(graph: Graph, opset: number): GraphPlan {
     if (!schema || (needsKernel && !kernel)) {
       throw new UnsupportedOpError(node.opType, node.name, node.domain);
     }
-    return { node, schema, params: schema.prepare(node, opset), kernel, release: release[i] };
+    const params = schema.prepare(node, opset);
+    return { node, schema, params, kernel, gpu: gpuKernels.get(node), release: release[i] };
   });
-  return { graph, nodes, opset };
+  return { graph, nodes, opset, usesGpu: gpuKernels.size > 0 };
 }

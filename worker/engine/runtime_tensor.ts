@@ -14,20 +14,46 @@ export interface ArenaBuffer {
   persistent: boolean;
 }
 
-/** A tensor in the arena. Kernels get its pointer, shape-like rules its values. */
+/** A WebGPU storage buffer shared by a tensor and its aliases. */
+export interface DeviceBuffer {
+  gpu: GPUBuffer;
+  bytes: number;
+  refs: number;
+  /** Weights uploaded once: never recycled during a run. */
+  persistent: boolean;
+}
+
+/**
+ * A tensor during a run: in the arena (host memory, where WASM kernels see it) or in a
+ * WebGPU buffer. Kernels get its pointer or buffer, shape-like rules its values.
+ */
 export class RuntimeTensor {
   readonly size: number;
   constructor(
     readonly dtype: DType,
     readonly dims: readonly number[],
-    readonly buffer: ArenaBuffer,
+    readonly buffer: ArenaBuffer | DeviceBuffer,
   ) {
     this.size = sizeOf(dims);
   }
 
-  /** Byte offset of the first element in linear memory. */
+  /** Whether the elements live in a WebGPU buffer. */
+  get onDevice(): boolean {
+    return "gpu" in this.buffer;
+  }
+
+  /** Byte offset of the first element in linear memory; host tensors only. */
   get ptr(): number {
-    return this.buffer.offset;
+    return (this.buffer as ArenaBuffer).offset;
+  }
+
+  /**
+   * The WebGPU buffer holding the elements; device tensors only.
+   * @throws {TypeError} for a tensor in host memory
+   */
+  get gpu(): GPUBuffer {
+    if (!("gpu" in this.buffer)) throw new TypeError("tensor is in host memory, not on the device");
+    return this.buffer.gpu;
   }
 
   /** Bytes of the elements. */
