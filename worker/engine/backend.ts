@@ -28,6 +28,9 @@ export interface Backend {
   supportsOp(query: SupportQuery): boolean;
 }
 
+/** Ops that read only their input's dims, so the input may stay wherever it is. */
+export const DIMS_ONLY_OPS: ReadonlySet<string> = new Set(["Shape", "Size"]);
+
 /** Ops the executor runs itself, on the host. */
 export const EXECUTOR_OPS: ReadonlySet<string> = new Set(["Constant", "If", "Loop"]);
 

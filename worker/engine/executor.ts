@@ -18,6 +18,7 @@ import { Scope } from "./scope.ts";
 import { runIf, runLoop } from "./control_flow.ts";
 import { constantValue } from "../../graph/ops/control_flow.ts";
 import { readsOf } from "../../graph/reads.ts";
+import { DIMS_ONLY_OPS } from "./backend.ts";
 import type { Graph, Node } from "../../graph/ir.ts";
 import type { GpuDevice } from "../webgpu/device.ts";
 import type { GpuKernel } from "../webgpu/kernel.ts";
@@ -403,14 +404,16 @@ class HostValuesNeeded extends Error {
 /** Whether input `i` of `step` should be on the device. */
 function wantsDevice(step: PlannedNode, i: number, scope: Scope, name: string): boolean {
   if (step.gpu) return !step.gpu.hostInputs?.includes(i);
-  // Aliases take their source wherever it is; every other host node reads host memory.
-  return step.schema.alias === i && scope.get(name)!.onDevice;
+  // Aliases and dims readers take their input wherever it is; other host nodes read host memory.
+  const anywhere = step.schema.alias === i || DIMS_ONLY_OPS.has(step.node.opType);
+  return anywhere && scope.get(name)!.onDevice;
 }
 
 /** Values a node reads on the host: all for WASM and control flow, the host inputs on GPU. */
 function hostReads(step: PlannedNode): string[] {
   const { node, gpu, schema } = step;
   if (gpu) return (gpu.hostInputs ?? []).map((i) => node.inputs[i] ?? "").filter((n) => n);
+  if (DIMS_ONLY_OPS.has(node.opType)) return [];
   if (schema.alias !== undefined) return node.inputs.filter((n, i) => n && i !== schema.alias);
   return readsOf(node);
 }
