@@ -4,6 +4,8 @@
  * `deno task bench --profile MODEL`: the op types taking the most time.
  * `deno task bench cluster`: pipeline throughput with 1 and 2 workers, and the hop cost.
  * `deno task bench gemm`: GEMM and conv GFLOP/s against this machine's WASM SIMD peak.
+ * `deno task bench webgpu [--model NAME]`: latency with WebGPU first, beside WASM and
+ * onnxruntime-node.
  * `deno task bench serve [--seconds 2] [--workers 1]`: HTTP requests/s with and without
  * dynamic batching.
  * @module
@@ -13,6 +15,7 @@ import { benchModels, formatModelTable } from "./models.ts";
 import { barChartSvg } from "./chart.ts";
 import { formatProfile, profileModel } from "./profile.ts";
 import { benchGemm } from "./gemm.ts";
+import { adapterDescription, benchWebGpuModel, formatWebGpuTable } from "./webgpu.ts";
 import { benchCluster, formatClusterTable, hopOverheadMs } from "./cluster.ts";
 import { MODEL_NAMES, type ModelName } from "../tests/model_cases.ts";
 
@@ -51,8 +54,10 @@ if (what === "serve") {
   await import("./serve.ts");
   Deno.exit(0);
 }
-if (what !== "models") {
-  console.error(`Unknown bench "${what}": try "models", "gemm", "cluster" or "serve"`);
+if (what !== "models" && what !== "webgpu") {
+  console.error(
+    `Unknown bench "${what}": try "models", "gemm", "cluster", "serve" or "webgpu"`,
+  );
   Deno.exit(2);
 }
 const names = (values.model as ModelName[] | undefined) ?? [...MODEL_NAMES];
@@ -60,6 +65,12 @@ const unknown = names.filter((n) => !MODEL_NAMES.includes(n));
 if (unknown.length) {
   console.error(`Unknown model(s): ${unknown.join(", ")} (known: ${MODEL_NAMES.join(", ")})`);
   Deno.exit(2);
+}
+if (what === "webgpu") {
+  const rows = [];
+  for (const name of names) rows.push(await benchWebGpuModel(name, Number(values.budget)));
+  console.log(formatWebGpuTable(await adapterDescription(), rows));
+  Deno.exit(0);
 }
 const rows = await benchModels(names, Number(values.budget));
 console.log(formatModelTable(rows));
