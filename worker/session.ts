@@ -214,12 +214,12 @@ export class InferenceSession {
       else executor.run(this.plan, scope);
       const result: Record<string, Tensor> = {};
       const memory = executor.kernels.memory;
+      const onDevice = fetches.filter((name) => scope.get(name)!.onDevice);
+      const copies = await executor.download(onDevice.map((name) => scope.get(name)!));
+      onDevice.forEach((name, i) => scope.mirrors.set(name, copies[i]));
       for (const name of fetches) {
-        let t = scope.get(name)!;
-        if (t.onDevice) {
-          t = await executor.download(t);
-          scope.mirrors.set(name, t);
-        }
+        const value = scope.get(name)!;
+        const t = value.onDevice ? scope.mirrors.get(name)! : value;
         const data = typedAlloc(t.dtype, t.size);
         new Uint8Array(data.buffer).set(new Uint8Array(memory.buffer, t.ptr, t.byteLength));
         result[name] = new Tensor(t.dtype, data, t.dims);

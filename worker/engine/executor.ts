@@ -138,11 +138,15 @@ export class Executor {
     scope.mirrors.clear();
   }
 
-  /** A host copy of a device tensor. */
-  async download(t: RuntimeTensor): Promise<RuntimeTensor> {
-    const bytes = await this.gpu!.read(t.gpu, t.byteLength);
-    this.transfers.toHost += t.byteLength;
-    return this.upload(t.dtype, t.dims, bytes);
+  /** Host copies of device tensors, fetched in one round trip. */
+  async download(ts: readonly RuntimeTensor[]): Promise<RuntimeTensor[]> {
+    if (ts.length === 0) return [];
+    const parts = ts.map((t) => ({ buffer: t.gpu, bytes: t.byteLength }));
+    const data = await this.gpu!.readAll(parts);
+    return ts.map((t, i) => {
+      this.transfers.toHost += t.byteLength;
+      return this.upload(t.dtype, t.dims, data[i]);
+    });
   }
 
   /**
@@ -170,14 +174,14 @@ export class Executor {
     try {
       this.#enter(plan, scope);
       for (const step of plan.nodes) {
-        for (const name of hostReads(step)) await this.#mirrorOnHost(name, scope);
+        await this.#mirrorOnHost(hostReads(step), scope);
         for (;;) {
           try {
             this.#step(step, scope, plan.opset);
             break;
           } catch (e) {
             if (!(e instanceof HostValuesNeeded)) throw e;
-            await this.#mirrorOnHost(e.value, scope);
+            await this.#mirrorOnHost([e.value], scope);
           }
         }
       }
@@ -233,12 +237,16 @@ export class Executor {
     }
   }
 
-  /** Makes sure a host copy of `name` exists when its value lives on the device. */
-  async #mirrorOnHost(name: string, scope: Scope): Promise<void> {
-    const owner = scope.owner(name);
-    const t = owner?.values.get(name);
-    if (!owner || !t?.onDevice || owner.mirrors.has(name)) return;
-    owner.mirrors.set(name, await this.download(t));
+  /** Makes sure host copies exist of the named values that live on the device. */
+  async #mirrorOnHost(names: readonly string[], scope: Scope): Promise<void> {
+    const wanted = new Map<string, { owner: Scope; t: RuntimeTensor }>();
+    for (const name of names) {
+      const owner = scope.owner(name);
+      const t = owner?.values.get(name);
+      if (owner && t?.onDevice && !owner.mirrors.has(name)) wanted.set(name, { owner, t });
+    }
+    const copies = await this.download([...wanted.values()].map((w) => w.t));
+    [...wanted].forEach(([name, { owner }], i) => owner.mirrors.set(name, copies[i]));
   }
 
   /** The value of `name` where a node wants it: on the device or not. */

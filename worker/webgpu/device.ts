@@ -161,18 +161,36 @@ export class GpuDevice {
    * @throws {Error} when a recorded command failed validation or ran out of memory
    */
   async read(buffer: GPUBuffer, bytes: number): Promise<Uint8Array> {
-    const size = Math.max(4, Math.ceil(bytes / 4) * 4);
+    return (await this.readAll([{ buffer, bytes }]))[0];
+  }
+
+  /**
+   * Reads several buffers through one staging buffer and one map: each map costs a round
+   * trip to the device (at least 10 ms in Deno 2, whose mapAsync polls on a 10 ms timer).
+   * @throws {Error} when a recorded command failed validation or ran out of memory
+   */
+  async readAll(parts: readonly { buffer: GPUBuffer; bytes: number }[]): Promise<Uint8Array[]> {
+    const offsets: number[] = [];
+    let size = 0;
+    for (const p of parts) {
+      offsets.push(size);
+      size += Math.max(4, Math.ceil(p.bytes / 4) * 4);
+    }
     const staging = this.device.createBuffer({
       size,
       usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST,
     });
     this.#encoder ??= this.device.createCommandEncoder();
-    this.#encoder.copyBufferToBuffer(buffer, 0, staging, 0, size);
+    parts.forEach((p, i) => {
+      const n = Math.max(4, Math.ceil(p.bytes / 4) * 4);
+      this.#encoder!.copyBufferToBuffer(p.buffer, 0, staging, offsets[i], n);
+    });
     this.flush();
     try {
       await staging.mapAsync(GPUMapMode.READ);
       this.#throwPending();
-      return new Uint8Array(staging.getMappedRange()).slice(0, bytes);
+      const all = new Uint8Array(staging.getMappedRange());
+      return parts.map((p, i) => all.slice(offsets[i], offsets[i] + p.bytes));
     } finally {
       staging.destroy();
     }
