@@ -1,0 +1,318 @@
+import assert from "node:assert/strict";
+import type { DType } from "../../graph/dtype.ts";
+import { encodeModel } from "../../graph/encode_model.ts";
+import { float16ToFloat32 } from "../../graph/float16.ts";
+import type { Attribute, HostTensor } from "../../graph/ir.ts";
+import { Tensor } from "../../graph/tensor.ts";
+import { InferenceSession } from "../session.ts";
+
+const adapter = await (globalThis.navigator as { gpu?: GPU }).gpu?.requestAdapter();
+/** WebGPU tests need a real adapter (lavapipe counts); without one they are skipped. */
+const ignore = !adapter;
+if (ignore) console.warn("movement WebGPU tests skipped: no WebGPU adapter on this machine");
+
+/** One node: input 0 (and the next `fed - 1`) are fed, the rest are constants. */
+interface Case {
+  opType: string;
+  opset: number;
+  attributes?: Record<string, Attribute>;
+  inputs: (Tensor | null)[];
+  outputs: DType[];
+  fed?: number;
+}
+
+function modelOf(c: Case): Uint8Array {
+  const names = c.inputs.map((t, i) => (t ? `x${i}` : "")), fed = c.fed ?? 1;
+  const initializers = new Map<string, HostTensor>();
+  c.inputs.forEach((t, i) => {
+    if (t && i >= fed) {
+      initializers.set(names[i], { dtype: t.type, dims: [...t.dims], data: t.data });
+    }
+  });
+  const outputs = c.outputs.map((_, i) => `y${i}`);
+  return encodeModel({
+    irVersion: 8,
+    opsets: new Map([["", c.opset]]),
+    producerName: "meshrt tests",
+    producerVersion: "",
+    metadata: new Map(),
+    graph: {
+      name: c.opType,
+      nodes: [{
+        name: "node",
+        opType: c.opType,
+        domain: "",
+        inputs: names,
+        outputs,
+        attributes: new Map(Object.entries(c.attributes ?? {})),
+      }],
+      initializers,
+      valueInfo: new Map(),
+      inputs: c.inputs.flatMap((t, i) =>
+        t && i < fed ? [{ name: names[i], dtype: t.type, dims: [...t.dims] }] : []
+      ),
+      outputs: outputs.map((name, i) => ({ name, dtype: c.outputs[i] })),
+    },
+  });
+}
+
+async function run(c: Case, providers: string[]): Promise<[Tensor[], string | undefined]> {
+  const session = await InferenceSession.create(modelOf(c), { executionProviders: providers });
+  try {
+    const feeds: Record<string, Tensor> = {};
+    c.inputs.forEach((t, i) => t && i < (c.fed ?? 1) && (feeds[`x${i}`] = t));
+    const got = await session.run(feeds);
+    return [session.outputNames.map((n) => got[n]), session.placement.get("node")];
+  } finally {
+    session.release();
+  }
+}
+
+function floats(t: Tensor): number[] {
+  return t.type === "float16"
+    ? Array.from(t.data as Uint16Array, float16ToFloat32)
+    : Array.from(t.data as Float32Array);
+}
+
+/** Runs `c` on WebGPU and on WASM: the node must go to WebGPU and agree within `tol`. */
+async function agrees(c: Case, tol = 0): Promise<void> {
+  const [want] = await run(c, ["wasm"]);
+  const [got, placed] = await run(c, ["webgpu", "wasm"]);
+  assert.equal(placed, "webgpu", `${c.opType} was not placed on webgpu`);
+  got.forEach((g, i) => {
+    assert.deepEqual(g.dims, want[i].dims);
+    const [a, b] = [floats(g), floats(want[i])];
+    a.forEach((v, k) =>
+      assert.ok(Math.abs(v - b[k]) <= tol * (1 + Math.abs(b[k])), `element ${k}: ${v} vs ${b[k]}`)
+    );
+  });
+}
+
+/** A float tensor of `dims` with distinct values (float16 as its bits). */
+function ramp(dtype: "float32" | "float16", dims: number[]): Tensor {
+  const n = dims.reduce((a, b) => a * b, 1);
+  const values = Array.from({ length: n }, (_, i) => ((i * 7) % 23) - 11 + i / 64);
+  const data = dtype === "float32"
+    ? new Float32Array(values)
+    : new Uint16Array(new Float16Array(values).buffer);
+  return new Tensor(dtype, data, dims);
+}
+
+const i64 = (v: number[]) => new Tensor("int64", v.map(BigInt), [v.length]);
+const ints = (value: number[]): Attribute => ({ kind: "ints", value });
+const int = (value: number): Attribute => ({ kind: "int", value });
+const str = (value: string): Attribute => ({ kind: "string", value });
+const TYPES = ["float32", "float16"] as const;
+
+Deno.test({
+  name: "Transpose, DepthToSpace and SpaceToDepth on WebGPU match WASM at ranks past 4",
+  ignore,
+  async fn() {
+    for (const t of TYPES) {
+      const x = ramp(t, [2, 3, 2, 2, 3, 2]);
+      await agrees({
+        opType: "Transpose",
+        opset: 13,
+        attributes: { perm: ints([5, 3, 1, 0, 2, 4]) },
+        inputs: [x],
+        outputs: [t],
+      });
+      const blocks = ramp(t, [1, 8, 2, 3]);
+      for (const mode of ["DCR", "CRD"]) {
+        await agrees({
+          opType: "DepthToSpace",
+          opset: 13,
+          attributes: { blocksize: int(2), mode: str(mode) },
+          inputs: [blocks],
+          outputs: [t],
+        });
+      }
+      await agrees({
+        opType: "SpaceToDepth",
+        opset: 13,
+        attributes: { blocksize: int(2) },
+        inputs: [ramp(t, [2, 2, 4, 6])],
+        outputs: [t],
+      });
+    }
+  },
+});
+
+Deno.test({
+  name: "Slice, Concat, Split, Expand and Tile on WebGPU match WASM",
+  ignore,
+  async fn() {
+    for (const t of TYPES) {
+      const x = ramp(t, [3, 5, 7]);
+      await agrees({
+        opType: "Slice",
+        opset: 13,
+        inputs: [x, i64([-1, 100, 1]), i64([-100, 0, 6]), i64([1, 0, -1]), i64([-2, -1, 3])],
+        outputs: [t],
+      });
+      await agrees({
+        opType: "Slice",
+        opset: 9,
+        attributes: { starts: ints([1, 2]), ends: ints([3, -1]) },
+        inputs: [x],
+        outputs: [t],
+      });
+      await agrees({
+        opType: "Concat",
+        opset: 13,
+        attributes: { axis: int(-1) },
+        inputs: [ramp(t, [3, 5, 1]), x, ramp(t, [3, 5, 3])],
+        outputs: [t],
+        fed: 2,
+      });
+      await agrees({
+        opType: "Split",
+        opset: 18,
+        attributes: { axis: int(2), num_outputs: int(3) },
+        inputs: [x],
+        outputs: [t, t, t],
+      });
+      await agrees({ opType: "Split", opset: 13, inputs: [x, i64([1, 0, 2])], outputs: [t, t, t] });
+      await agrees({
+        opType: "Expand",
+        opset: 13,
+        inputs: [ramp(t, [5, 1]), i64([2, 1, 5, 3])],
+        outputs: [t],
+      });
+      await agrees({ opType: "Tile", opset: 13, inputs: [x, i64([2, 1, 3])], outputs: [t] });
+    }
+  },
+});
+
+Deno.test({
+  name: "Pad on WebGPU matches WASM in every mode, with crops and a constant input",
+  ignore,
+  async fn() {
+    for (const t of TYPES) {
+      const x = ramp(t, [2, 3, 4]);
+      for (const mode of ["constant", "reflect", "edge", "wrap"]) {
+        await agrees({
+          opType: "Pad",
+          opset: 19,
+          attributes: { mode: str(mode) },
+          inputs: [x, i64([1, -1, 5, 0, 2, 3]), new Tensor(t, x.data.slice(5, 6), [])],
+          outputs: [t],
+        });
+      }
+      await agrees({
+        opType: "Pad",
+        opset: 18,
+        attributes: { mode: str("reflect") },
+        inputs: [x, i64([2, 2]), null, i64([-1])],
+        outputs: [t],
+      });
+      await agrees({
+        opType: "Pad",
+        opset: 2,
+        attributes: { pads: ints([0, 1, 1, 0, 0, 2]), value: { kind: "float", value: 1.5 } },
+        inputs: [x],
+        outputs: [t],
+      });
+    }
+  },
+});
+
+Deno.test({
+  name: "Gather and GatherElements on WebGPU match WASM with int32, int64 and negative indices",
+  ignore,
+  async fn() {
+    for (const t of TYPES) {
+      const x = ramp(t, [4, 5, 3]);
+      await agrees({
+        opType: "Gather",
+        opset: 13,
+        attributes: { axis: int(1) },
+        inputs: [x, new Tensor("int64", [0n, -1n, 3n, -5n, 2n, 2n], [2, 3])],
+        outputs: [t],
+      });
+      await agrees({
+        opType: "Gather",
+        opset: 13,
+        inputs: [x, new Tensor("int32", [-4], [])],
+        outputs: [t],
+      });
+      await agrees({
+        opType: "GatherElements",
+        opset: 13,
+        attributes: { axis: int(-2) },
+        inputs: [x, new Tensor("int32", [0, -1, 4, 2, 3, -5, 1, 1, 0, 2, 2, 2], [2, 2, 3])],
+        outputs: [t],
+      });
+    }
+  },
+});
+
+Deno.test({
+  name: "Resize and Upsample on WebGPU match WASM across modes",
+  ignore,
+  async fn() {
+    const f32 = (v: number[]) => new Tensor("float32", v, [v.length]);
+    for (const t of TYPES) {
+      const x = ramp(t, [1, 2, 6, 5]), tol = t === "float16" ? 2e-3 : 1e-5;
+      const cubic = {
+        mode: str("cubic"),
+        antialias: int(1),
+        cubic_coeff_a: { kind: "float", value: -0.5 },
+      } as const;
+      await agrees({
+        opType: "Resize",
+        opset: 18,
+        attributes: cubic,
+        inputs: [x, null, f32([1, 1, 0.4, 0.7])],
+        outputs: [t],
+      }, tol);
+      await agrees({
+        opType: "Resize",
+        opset: 13,
+        attributes: {
+          mode: str("linear"),
+          coordinate_transformation_mode: str("tf_crop_and_resize"),
+          extrapolation_value: { kind: "float", value: 9 },
+        },
+        inputs: [x, f32([0, 0, -0.2, 0.3, 1, 1, 0.9, 1.4]), null, i64([1, 2, 7, 4])],
+        outputs: [t],
+      }, tol);
+      await agrees({
+        opType: "Resize",
+        opset: 18,
+        attributes: {
+          mode: str("cubic"),
+          exclude_outside: int(1),
+          axes: ints([3, 2]),
+          keep_aspect_ratio_policy: str("not_larger"),
+        },
+        inputs: [x, null, null, i64([9, 11])],
+        outputs: [t],
+      }, tol);
+      await agrees({
+        opType: "Resize",
+        opset: 19,
+        attributes: {
+          coordinate_transformation_mode: str("half_pixel_symmetric"),
+          nearest_mode: str("round_prefer_ceil"),
+        },
+        inputs: [x, null, f32([1, 1, 1.7, 0.6])],
+        outputs: [t],
+      });
+      await agrees({
+        opType: "Upsample",
+        opset: 9,
+        attributes: { mode: str("linear") },
+        inputs: [x, f32([1, 1, 2, 3])],
+        outputs: [t],
+      }, tol);
+      await agrees({
+        opType: "Upsample",
+        opset: 7,
+        attributes: { scales: { kind: "floats", value: [1, 2, 1, 2] } },
+        inputs: [x],
+        outputs: [t],
+      });
+    }
+  },
+});
