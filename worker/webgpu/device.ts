@@ -17,11 +17,12 @@ const MAX_GROUPS_PER_DIM = 65535;
 /**
  * A WebGPU device with a buffer pool and a pipeline cache.
  * @example
- * ```ts ignore
+ * ```ts
+ * import assert from "node:assert/strict";
  * const gpu = await GpuDevice.open();
  * const buf = gpu.acquire(16);
  * gpu.write(buf, new Float32Array([1, 2, 3, 4]));
- * console.log(new Float32Array((await gpu.read(buf, 16)).buffer));
+ * assert.deepEqual(new Float32Array((await gpu.read(buf, 16)).buffer), new Float32Array([1, 2, 3, 4]));
  * gpu.destroy();
  * ```
  */
