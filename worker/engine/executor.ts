@@ -332,6 +332,8 @@ export class Executor {
       inputs,
       outputs,
       gpu: this.gpu!,
+      kernels: this.kernels,
+      scratch: this.#scratch.scratch,
       values: (i) => inputs[i]?.numbers(memory),
     });
   }

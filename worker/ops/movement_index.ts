@@ -7,7 +7,7 @@ import { dtypeBytes, dtypeToOnnx } from "../../graph/dtype.ts";
 import { resolveAxis } from "../../graph/ops/movement_axes.ts";
 import type { RuntimeTensor } from "../engine/runtime_tensor.ts";
 import type { KernelArgs, KernelTable } from "./kernel.ts";
-import { span } from "./movement_walk.ts";
+import { span } from "./movement_plans.ts";
 
 /** Data, indices and the indices' element bytes of an index op. */
 function operands(args: KernelArgs<unknown>): [RuntimeTensor, RuntimeTensor, number] {
@@ -81,43 +81,27 @@ function gatherND(args: KernelArgs<number>): void {
   );
 }
 
-function scatterElements(args: KernelArgs<{ axis: number; reduction: number }>): void {
+/**
+ * A scatter op's data and indices, and the arguments its kernel takes first: type code,
+ * index bytes, then the data, indices, updates and output pointers.
+ */
+function scatterOperands(args: KernelArgs<unknown>) {
   const [x, idx, ib] = operands(args), upd = args.inputs[2]!, y = args.outputs[0];
-  const r = x.dims.length, axis = resolveAxis(args, args.params.axis, r);
+  return { x, idx, lead: [dtypeToOnnx(x.dtype), ib, x.ptr, idx.ptr, upd.ptr, y.ptr] };
+}
+
+function scatterElements(args: KernelArgs<{ axis: number; reduction: number }>): void {
+  const { x, idx, lead } = scatterOperands(args), r = x.dims.length;
+  const axis = resolveAxis(args, args.params.axis, r);
   const shapes = args.i32s([...idx.dims, ...x.dims]);
-  args.kernels.call(
-    "movement_scatter_elements",
-    dtypeToOnnx(x.dtype),
-    ib,
-    x.ptr,
-    idx.ptr,
-    upd.ptr,
-    y.ptr,
-    r,
-    shapes,
-    axis,
-    args.params.reduction,
-  );
+  const { reduction } = args.params;
+  args.kernels.call("movement_scatter_elements", ...lead, r, shapes, axis, reduction);
 }
 
 function scatterND(args: KernelArgs<number>): void {
-  const [x, idx, ib] = operands(args), upd = args.inputs[2]!, y = args.outputs[0];
-  const t = tuples(x, idx, 0);
+  const { x, idx, lead } = scatterOperands(args), t = tuples(x, idx, 0);
   const dims = args.i32s(t.dims);
-  args.kernels.call(
-    "movement_scatter_nd",
-    dtypeToOnnx(x.dtype),
-    ib,
-    x.ptr,
-    idx.ptr,
-    upd.ptr,
-    y.ptr,
-    t.count,
-    t.k,
-    dims,
-    t.inner,
-    args.params,
-  );
+  args.kernels.call("movement_scatter_nd", ...lead, t.count, t.k, dims, t.inner, args.params);
 }
 
 /** Bindings of the index-driven movement ops. */

@@ -1,46 +1,13 @@
 /**
- * What the movement bindings share: strides, the strided-copy call, reading shape-like
- * inputs at run time and placing a scalar for fills.
+ * What the WASM movement bindings share: the strided-copy call, reading shape-like inputs
+ * at run time, placing a scalar for fills and gathering through index maps.
  * @module
  */
 import { type DType, dtypeBytes, dtypeToOnnx } from "../../graph/dtype.ts";
 import { decodeValues, type Values } from "../../graph/ops/movement_axes.ts";
 import type { RuntimeTensor } from "../engine/runtime_tensor.ts";
 import type { KernelArgs } from "./kernel.ts";
-
-/**
- * Row-major strides (in elements) of `dims`.
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * assert.deepEqual(stridesOf([2, 3, 4]), [12, 4, 1]);
- * ```
- */
-export function stridesOf(dims: readonly number[]): number[] {
-  const s = new Array<number>(dims.length);
-  let acc = 1;
-  for (let i = dims.length - 1; i >= 0; i--) {
-    s[i] = acc;
-    acc *= dims[i];
-  }
-  return s;
-}
-
-/** Product of `dims[from..to)`. */
-export function span(dims: readonly number[], from: number, to = dims.length): number {
-  let n = 1;
-  for (let i = from; i < to; i++) n *= dims[i];
-  return n;
-}
-
-/** One strided walk: element offsets of its starts and per-dim steps in both buffers. */
-export interface StridedCopy {
-  srcOffset: number;
-  dstOffset: number;
-  dims: readonly number[];
-  srcStrides: readonly number[];
-  dstStrides: readonly number[];
-}
+import type { StridedCopy } from "./movement_plans.ts";
 
 /** Copies the elements a strided walk visits from `src` to `dst` (the same type). */
 export function copyWalk(
@@ -62,24 +29,6 @@ export function copyWalk(
     w.dims.length,
     walk,
   );
-}
-
-/** Writes `src`, viewed as contiguous `view` dims, to `dst` with its axes in `perm` order. */
-export function permuteCopy(
-  args: KernelArgs<unknown>,
-  src: RuntimeTensor,
-  dst: RuntimeTensor,
-  view: readonly number[],
-  perm: readonly number[],
-): void {
-  const s = stridesOf(view), dims = perm.map((p) => view[p]);
-  copyWalk(args, src, dst, {
-    srcOffset: 0,
-    dstOffset: 0,
-    dims,
-    srcStrides: perm.map((p) => s[p]),
-    dstStrides: stridesOf(dims),
-  });
 }
 
 /** The {@linkcode Values} of a binding's inputs (every input is readable at run time). */

@@ -5,6 +5,7 @@
  * @module
  */
 import type { Node, TensorType } from "../../graph/ir.ts";
+import type { Kernels } from "../../kernels/mod.ts";
 import type { RuntimeTensor } from "../engine/runtime_tensor.ts";
 import type { GpuDevice } from "./device.ts";
 
@@ -33,6 +34,10 @@ export interface GpuKernelArgs<P = unknown> {
   /** Outputs, already allocated on the device with the inferred shapes. */
   outputs: readonly RuntimeTensor[];
   gpu: GpuDevice;
+  /** The WASM kernels, for host-side tables (index maps, taps) built in arena scratch. */
+  kernels: Kernels;
+  /** Temporary arena bytes valid until `run` returns; returns their offset. */
+  scratch(bytes: number): number;
   /** The elements of host input `index` as numbers (int64 converted); undefined if absent. */
   values(index: number): number[] | undefined;
 }

@@ -56,6 +56,22 @@ export function word(field: string, k: string): string {
 }
 
 /**
+ * WGSL visiting the coordinates of the flat output index `i`, last axis first, over the
+ * uniform's `rank` and `dims`: `body` sees axis `a`, its length `len` and coordinate `c`
+ * (a `var` it may replace).
+ */
+export function eachAxis(body: string): string {
+  return `  var r = i;
+  for (var k = p.rank; k > 0u; k--) {
+    let a = k - 1u;
+    let len = ${word("dims", "a")};
+    var c = r % len;
+    r = r / len;
+${body}
+  }`;
+}
+
+/**
  * A storage buffer holding small 32-bit lookup tables (index maps, taps) for one node;
  * the caller recycles it once its dispatches are recorded.
  */

@@ -6,10 +6,11 @@
  */
 import { resolveAxis } from "../../graph/ops/movement_axes.ts";
 import type { RuntimeTensor } from "../engine/runtime_tensor.ts";
-import { span, stridesOf } from "../ops/movement_walk.ts";
+import { span, stridesOf } from "../ops/movement_plans.ts";
 import { gridFor, Params } from "./device.ts";
 import type { GpuKernel, GpuKernelArgs, GpuKernelTable, GpuSupportQuery } from "./kernel.ts";
 import {
+  eachAxis,
   elementOf,
   flatShader,
   movesFloats,
@@ -29,10 +30,13 @@ function wordsPerIndex(idx: RuntimeTensor): number {
   return idx.dtype === "int64" ? 2 : 1;
 }
 
-/** WGSL resolving index word `at` against an axis of `len`: wrapped, then clamped in range. */
-function indexAt(at: string, len: string): string {
-  return `let v = idx[${at}];
-  let c = u32(clamp(select(v, v + i32(${len}), v < 0), 0, i32(${len}) - 1));`;
+/**
+ * WGSL resolving index word `slot` against an axis of `len` into `at`: wrapped, then
+ * clamped in range.
+ */
+function indexAt(slot: string, len: string): string {
+  return `let v = idx[${slot}];
+  let at = u32(clamp(select(v, v + i32(${len}), v < 0), 0, i32(${len}) - 1));`;
 }
 
 const BINDINGS = (type: string) => [
@@ -56,7 +60,7 @@ function gather(args: GpuKernelArgs<number>): void {
         `  let ii = i % p.inner;
   let t = i / p.inner;
   ${indexAt("(t % p.count) * p.wide", "p.len")}
-  ys[i] = xs[((t / p.count) * p.len + c) * p.inner + ii];`,
+  ys[i] = xs[((t / p.count) * p.len + at) * p.inner + ii];`,
       ),
   );
   const params = new Params().u32(y.size).u32(x.dims[axis]).u32(span(x.dims, axis + 1))
@@ -75,19 +79,14 @@ function gatherElements(args: GpuKernelArgs<{ axis: number }>): void {
       `rank: u32, axis: u32, wide: u32, len: u32, _a: u32, _b: u32, _c: u32,
   dims: array<vec4u, ${slots}>, strides: array<vec4u, ${slots}>`,
       BINDINGS(type),
-      `  var r = i;
-  var s = 0u;
-  for (var k = p.rank; k > 0u; k--) {
-    let a = k - 1u;
-    let len = ${word("dims", "a")};
-    var at = r % len;
-    r = r / len;
-    if (a == p.axis) {
+      `  var s = 0u;
+${
+        eachAxis(`    if (a == p.axis) {
       ${indexAt("i * p.wide", "p.len")}
-      at = c;
+      c = at;
     }
-    s += at * ${word("strides", "a")};
-  }
+    s += c * ${word("strides", "a")};`)
+      }
   ys[i] = xs[s];`,
     ));
   const params = new Params().u32(y.size).u32(rank).u32(axis).u32(wordsPerIndex(idx))

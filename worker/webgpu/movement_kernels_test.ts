@@ -1,92 +1,10 @@
-import assert from "node:assert/strict";
-import type { DType } from "../../graph/dtype.ts";
-import { encodeModel } from "../../graph/encode_model.ts";
-import { float16ToFloat32 } from "../../graph/float16.ts";
-import type { Attribute, HostTensor } from "../../graph/ir.ts";
 import { Tensor } from "../../graph/tensor.ts";
-import { InferenceSession } from "../session.ts";
+import { agrees, int, ints, str } from "./nn_testing.ts";
 
 const adapter = await (globalThis.navigator as { gpu?: GPU }).gpu?.requestAdapter();
 /** WebGPU tests need a real adapter (lavapipe counts); without one they are skipped. */
 const ignore = !adapter;
 if (ignore) console.warn("movement WebGPU tests skipped: no WebGPU adapter on this machine");
-
-/** One node: input 0 (and the next `fed - 1`) are fed, the rest are constants. */
-interface Case {
-  opType: string;
-  opset: number;
-  attributes?: Record<string, Attribute>;
-  inputs: (Tensor | null)[];
-  outputs: DType[];
-  fed?: number;
-}
-
-function modelOf(c: Case): Uint8Array {
-  const names = c.inputs.map((t, i) => (t ? `x${i}` : "")), fed = c.fed ?? 1;
-  const initializers = new Map<string, HostTensor>();
-  c.inputs.forEach((t, i) => {
-    if (t && i >= fed) {
-      initializers.set(names[i], { dtype: t.type, dims: [...t.dims], data: t.data });
-    }
-  });
-  const outputs = c.outputs.map((_, i) => `y${i}`);
-  return encodeModel({
-    irVersion: 8,
-    opsets: new Map([["", c.opset]]),
-    producerName: "meshrt tests",
-    producerVersion: "",
-    metadata: new Map(),
-    graph: {
-      name: c.opType,
-      nodes: [{
-        name: "node",
-        opType: c.opType,
-        domain: "",
-        inputs: names,
-        outputs,
-        attributes: new Map(Object.entries(c.attributes ?? {})),
-      }],
-      initializers,
-      valueInfo: new Map(),
-      inputs: c.inputs.flatMap((t, i) =>
-        t && i < fed ? [{ name: names[i], dtype: t.type, dims: [...t.dims] }] : []
-      ),
-      outputs: outputs.map((name, i) => ({ name, dtype: c.outputs[i] })),
-    },
-  });
-}
-
-async function run(c: Case, providers: string[]): Promise<[Tensor[], string | undefined]> {
-  const session = await InferenceSession.create(modelOf(c), { executionProviders: providers });
-  try {
-    const feeds: Record<string, Tensor> = {};
-    c.inputs.forEach((t, i) => t && i < (c.fed ?? 1) && (feeds[`x${i}`] = t));
-    const got = await session.run(feeds);
-    return [session.outputNames.map((n) => got[n]), session.placement.get("node")];
-  } finally {
-    session.release();
-  }
-}
-
-function floats(t: Tensor): number[] {
-  return t.type === "float16"
-    ? Array.from(t.data as Uint16Array, float16ToFloat32)
-    : Array.from(t.data as Float32Array);
-}
-
-/** Runs `c` on WebGPU and on WASM: the node must go to WebGPU and agree within `tol`. */
-async function agrees(c: Case, tol = 0): Promise<void> {
-  const [want] = await run(c, ["wasm"]);
-  const [got, placed] = await run(c, ["webgpu", "wasm"]);
-  assert.equal(placed, "webgpu", `${c.opType} was not placed on webgpu`);
-  got.forEach((g, i) => {
-    assert.deepEqual(g.dims, want[i].dims);
-    const [a, b] = [floats(g), floats(want[i])];
-    a.forEach((v, k) =>
-      assert.ok(Math.abs(v - b[k]) <= tol * (1 + Math.abs(b[k])), `element ${k}: ${v} vs ${b[k]}`)
-    );
-  });
-}
 
 /** A float tensor of `dims` with distinct values (float16 as its bits). */
 function ramp(dtype: "float32" | "float16", dims: number[]): Tensor {
@@ -99,9 +17,6 @@ function ramp(dtype: "float32" | "float16", dims: number[]): Tensor {
 }
 
 const i64 = (v: number[]) => new Tensor("int64", v.map(BigInt), [v.length]);
-const ints = (value: number[]): Attribute => ({ kind: "ints", value });
-const int = (value: number): Attribute => ({ kind: "int", value });
-const str = (value: string): Attribute => ({ kind: "string", value });
 const TYPES = ["float32", "float16"] as const;
 
 Deno.test({
@@ -116,7 +31,7 @@ Deno.test({
         attributes: { perm: ints([5, 3, 1, 0, 2, 4]) },
         inputs: [x],
         outputs: [t],
-      });
+      }, 0);
       const blocks = ramp(t, [1, 8, 2, 3]);
       for (const mode of ["DCR", "CRD"]) {
         await agrees({
@@ -125,7 +40,7 @@ Deno.test({
           attributes: { blocksize: int(2), mode: str(mode) },
           inputs: [blocks],
           outputs: [t],
-        });
+        }, 0);
       }
       await agrees({
         opType: "SpaceToDepth",
@@ -133,7 +48,7 @@ Deno.test({
         attributes: { blocksize: int(2) },
         inputs: [ramp(t, [2, 2, 4, 6])],
         outputs: [t],
-      });
+      }, 0);
     }
   },
 });
@@ -149,14 +64,14 @@ Deno.test({
         opset: 13,
         inputs: [x, i64([-1, 100, 1]), i64([-100, 0, 6]), i64([1, 0, -1]), i64([-2, -1, 3])],
         outputs: [t],
-      });
+      }, 0);
       await agrees({
         opType: "Slice",
         opset: 9,
         attributes: { starts: ints([1, 2]), ends: ints([3, -1]) },
         inputs: [x],
         outputs: [t],
-      });
+      }, 0);
       await agrees({
         opType: "Concat",
         opset: 13,
@@ -164,22 +79,25 @@ Deno.test({
         inputs: [ramp(t, [3, 5, 1]), x, ramp(t, [3, 5, 3])],
         outputs: [t],
         fed: 2,
-      });
+      }, 0);
       await agrees({
         opType: "Split",
         opset: 18,
         attributes: { axis: int(2), num_outputs: int(3) },
         inputs: [x],
         outputs: [t, t, t],
-      });
-      await agrees({ opType: "Split", opset: 13, inputs: [x, i64([1, 0, 2])], outputs: [t, t, t] });
+      }, 0);
+      await agrees(
+        { opType: "Split", opset: 13, inputs: [x, i64([1, 0, 2])], outputs: [t, t, t] },
+        0,
+      );
       await agrees({
         opType: "Expand",
         opset: 13,
         inputs: [ramp(t, [5, 1]), i64([2, 1, 5, 3])],
         outputs: [t],
-      });
-      await agrees({ opType: "Tile", opset: 13, inputs: [x, i64([2, 1, 3])], outputs: [t] });
+      }, 0);
+      await agrees({ opType: "Tile", opset: 13, inputs: [x, i64([2, 1, 3])], outputs: [t] }, 0);
     }
   },
 });
@@ -197,7 +115,7 @@ Deno.test({
           attributes: { mode: str(mode) },
           inputs: [x, i64([1, -1, 5, 0, 2, 3]), new Tensor(t, x.data.slice(5, 6), [])],
           outputs: [t],
-        });
+        }, 0);
       }
       await agrees({
         opType: "Pad",
@@ -205,14 +123,14 @@ Deno.test({
         attributes: { mode: str("reflect") },
         inputs: [x, i64([2, 2]), null, i64([-1])],
         outputs: [t],
-      });
+      }, 0);
       await agrees({
         opType: "Pad",
         opset: 2,
         attributes: { pads: ints([0, 1, 1, 0, 0, 2]), value: { kind: "float", value: 1.5 } },
         inputs: [x],
         outputs: [t],
-      });
+      }, 0);
     }
   },
 });
@@ -229,20 +147,20 @@ Deno.test({
         attributes: { axis: int(1) },
         inputs: [x, new Tensor("int64", [0n, -1n, 3n, -5n, 2n, 2n], [2, 3])],
         outputs: [t],
-      });
+      }, 0);
       await agrees({
         opType: "Gather",
         opset: 13,
         inputs: [x, new Tensor("int32", [-4], [])],
         outputs: [t],
-      });
+      }, 0);
       await agrees({
         opType: "GatherElements",
         opset: 13,
         attributes: { axis: int(-2) },
         inputs: [x, new Tensor("int32", [0, -1, 4, 2, 3, -5, 1, 1, 0, 2, 2, 2], [2, 2, 3])],
         outputs: [t],
-      });
+      }, 0);
     }
   },
 });
@@ -298,7 +216,7 @@ Deno.test({
         },
         inputs: [x, null, f32([1, 1, 1.7, 0.6])],
         outputs: [t],
-      });
+      }, 0);
       await agrees({
         opType: "Upsample",
         opset: 9,
@@ -312,7 +230,7 @@ Deno.test({
         attributes: { scales: { kind: "floats", value: [1, 2, 1, 2] } },
         inputs: [x],
         outputs: [t],
-      });
+      }, 0);
     }
   },
 });

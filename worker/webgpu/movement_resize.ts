@@ -4,85 +4,61 @@
  * taps along that axis; passes between the first and last keep f32, as the WASM kernels do.
  * @module
  */
-import { isIdentityAxis, type ResizeParams, resizePlan } from "../../graph/ops/movement_resize.ts";
+import type { ResizeAxis, ResizeParams } from "../../graph/ops/movement_resize.ts";
 import type { RuntimeTensor } from "../engine/runtime_tensor.ts";
-import { span } from "../ops/movement_walk.ts";
+import { flatWalk } from "../ops/movement_plans.ts";
+import {
+  nearestMaps,
+  resizedAxes,
+  type ResizePass,
+  resizePasses,
+  resizeTaps,
+} from "../ops/movement_tables.ts";
 import { gridFor, Params } from "./device.ts";
 import type { GpuKernel, GpuKernelArgs } from "./kernel.ts";
 import { elementOf, flatShader, hostValues, lookupBuffer, movesFloats } from "./movement_common.ts";
-import { gatherByMaps, padMap } from "./movement_maps.ts";
-import { type AxisPlan, nearestMap, resizeTaps } from "./movement_taps.ts";
+import { gatherByMaps } from "./movement_maps.ts";
 import { copyWalk } from "./movement_walk.ts";
 import type { WgslFloat } from "./wgsl.ts";
 
 function resize(args: GpuKernelArgs<ResizeParams>): void {
-  const x = args.inputs[0]!;
-  const plan = resizePlan(args, args.params, x.dims, hostValues(args))!;
-  const axes = plan.axes.filter((a) => !isIdentityAxis(a, x.dims[a.axis]))
-    .map((axis): AxisPlan => ({ axis, inLen: x.dims[axis.axis] }));
-  if (args.params.mode === "nearest") nearest(args, x, axes);
-  else if (axes.length === 0) {
-    copyWalk(args, x, args.outputs[0], {
-      srcOffset: 0,
-      dstOffset: 0,
-      dims: [x.size],
-      srcStrides: [1],
-      dstStrides: [1],
-    });
-  } else interpolate(args, x, axes);
+  const x = args.inputs[0]!, y = args.outputs[0];
+  const axes = resizedAxes(args, x.dims, hostValues(args));
+  if (args.params.mode === "nearest") {
+    gatherByMaps(args, x, y, nearestMaps(args, x.dims, y.dims, axes), args.params.extrapolation);
+  } else if (axes.length === 0) copyWalk(args, x, y, flatWalk(x.size));
+  else interpolate(args, x, axes);
 }
 
-function nearest(args: GpuKernelArgs<ResizeParams>, x: RuntimeTensor, axes: AxisPlan[]): void {
-  const y = args.outputs[0], p = args.params;
-  const maps = y.dims.map((out, i) => {
-    const a = axes.find((r) => r.axis.axis === i);
-    return a ? nearestMap(p, a) : padMap(0, out, 0, 0);
-  });
-  gatherByMaps(args, x, y, maps, p.extrapolation);
-}
-
-/**
- * The order of the separable passes: shrinking axes first, then the innermost first, so
- * later passes see the smallest tensors (the WASM kernels' order, for equal rounding).
- */
-function passOrder(axes: readonly AxisPlan[]): AxisPlan[] {
-  return [...axes].sort((a, b) => a.axis.scale - b.axis.scale || b.axis.axis - a.axis.axis);
-}
-
-function interpolate(args: GpuKernelArgs<ResizeParams>, x: RuntimeTensor, axes: AxisPlan[]) {
+function interpolate(args: GpuKernelArgs<ResizeParams>, x: RuntimeTensor, axes: ResizeAxis[]) {
   const y = args.outputs[0], gpu = args.gpu, type = elementOf(args);
-  const dims = [...x.dims];
   let src = x.gpu, srcType = type;
-  passOrder(axes).forEach((a, i) => {
-    const last = i === axes.length - 1, inLen = dims[a.axis.axis];
-    const inner = span(dims, a.axis.axis + 1);
-    dims[a.axis.axis] = a.axis.outLen as number;
-    const size = span(dims, 0);
-    const dst = last ? y.gpu : gpu.acquire(size * 4);
+  resizePasses(x.dims, axes).forEach((s, i) => {
+    const last = i === axes.length - 1;
+    const dst = last ? y.gpu : gpu.acquire(s.size * 4);
     const dstType: WgslFloat = last ? type : "f32";
-    pass(args, a, { src, dst, srcType, dstType, size, inLen, inner });
+    pass(args, s, { src, dst, srcType, dstType });
     if (src !== x.gpu) gpu.recycle(src);
     [src, srcType] = [dst, dstType];
   });
 }
 
-/** One pass's buffers, their element types and its `[outer, inLen → outLen, inner]` shape. */
-interface Pass {
+/** One pass's buffers and their element types. */
+interface PassBuffers {
   src: GPUBuffer;
   dst: GPUBuffer;
   srcType: WgslFloat;
   dstType: WgslFloat;
-  size: number;
-  inLen: number;
-  inner: number;
 }
 
-/** Records one separable pass along `a`; taps go up as i32 indices, then f32 weights. */
-function pass(args: GpuKernelArgs<ResizeParams>, a: AxisPlan, s: Pass): void {
-  const taps = resizeTaps(args.params, a), count = taps.index.length;
+/** Records one separable pass; taps go up as i32 indices, then f32 weights. */
+function pass(args: GpuKernelArgs<ResizeParams>, r: ResizePass, s: PassBuffers): void {
+  const taps = resizeTaps(args, r), count = r.outLen * taps.n, memory = args.kernels.memory;
   const table = new Int32Array(2 * count);
-  table.set(taps.index);
-  new Float32Array(table.buffer, 4 * count).set(taps.weight);
+  table.set(new Int32Array(memory.buffer, taps.index, count));
+  new Float32Array(table.buffer, 4 * count).set(
+    new Float64Array(memory.buffer, taps.weight, count),
+  );
   const both = s.srcType === "f16" || s.dstType === "f16" ? "f16" : "f32";
   const pipeline = args.gpu.pipeline(`movement.resize:${s.srcType}:${s.dstType}`, () =>
     flatShader(
@@ -111,9 +87,9 @@ function pass(args: GpuKernelArgs<ResizeParams>, a: AxisPlan, s: Pass): void {
   ys[i] = ${s.dstType}(acc);`,
     ));
   const buffer = lookupBuffer(args.gpu, table);
-  const params = new Params().u32(s.size).u32(s.inLen).u32(s.inner)
-    .u32(a.axis.outLen as number).u32(taps.n).f32(args.params.extrapolation);
-  args.gpu.dispatch(pipeline, params, [s.src, s.dst, buffer], gridFor(s.size));
+  const params = new Params().u32(r.size).u32(r.inLen).u32(r.inner).u32(r.outLen).u32(taps.n)
+    .f32(args.params.extrapolation);
+  args.gpu.dispatch(pipeline, params, [s.src, s.dst, buffer], gridFor(r.size));
   args.gpu.recycle(buffer);
 }
 

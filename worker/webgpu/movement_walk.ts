@@ -8,8 +8,8 @@
 import { gridFor, Params } from "./device.ts";
 import type { GpuKernelArgs } from "./kernel.ts";
 import type { RuntimeTensor } from "../engine/runtime_tensor.ts";
-import type { StridedCopy } from "../ops/movement_walk.ts";
-import { elementOf, flatShader, pushVec4s, slotsFor, word } from "./movement_common.ts";
+import type { StridedCopy } from "../ops/movement_plans.ts";
+import { eachAxis, elementOf, flatShader, pushVec4s, slotsFor, word } from "./movement_common.ts";
 
 /**
  * `w` with unit dims dropped and neighbours merged where both buffers step through them
@@ -61,17 +61,12 @@ export function copyWalk(
         { name: "xs", type: `array<${type}>` },
         { name: "ys", type: `array<${type}>`, write: true },
       ],
-      `  var r = i;
-  var s = p.src;
+      `  var s = p.src;
   var d = p.dst;
-  for (var k = p.rank; k > 0u; k--) {
-    let a = k - 1u;
-    let len = ${word("dims", "a")};
-    let c = r % len;
-    r = r / len;
-    s += i32(c) * ${word("ss", "a")};
-    d += c * ${word("ds", "a")};
-  }
+${
+        eachAxis(`    s += i32(c) * ${word("ss", "a")};
+    d += c * ${word("ds", "a")};`)
+      }
   ys[d] = xs[u32(s)];`,
     ));
   const params = new Params().u32(n).u32(w.dims.length).i32(w.srcOffset).u32(w.dstOffset);
