@@ -88,8 +88,13 @@ const REDUCERS: Record<string, readonly [number, number, number]> = {
 /**
  * [outer, n, inner] of each pass: one per run of adjacent reduced axes, innermost first.
  * Size-1 axes drop out; no reduced axis leaves one pass over single elements.
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * assert.deepEqual(reducePasses([2, 3, 4], [0, 2]), [[6, 4, 1], [1, 2, 3]]);
+ * ```
  */
-function reducePasses(dims: readonly number[], axes: readonly number[]): number[][] {
+export function reducePasses(dims: readonly number[], axes: readonly number[]): number[][] {
   const runs: { size: number; reduced: boolean }[] = [];
   dims.forEach((d, i) => {
     const reduced = axes.includes(i), top = runs.at(-1);

@@ -1,11 +1,6 @@
 import { Tensor } from "../../graph/tensor.ts";
 import { agrees, int, ints, str } from "./nn_testing.ts";
 
-const adapter = await (globalThis.navigator as { gpu?: GPU }).gpu?.requestAdapter();
-/** WebGPU tests need a real adapter (lavapipe counts); without one they are skipped. */
-const ignore = !adapter;
-if (ignore) console.warn("movement WebGPU tests skipped: no WebGPU adapter on this machine");
-
 /** A float tensor of `dims` with distinct values (float16 as its bits). */
 function ramp(dtype: "float32" | "float16", dims: number[]): Tensor {
   const n = dims.reduce((a, b) => a * b, 1);
@@ -21,7 +16,6 @@ const TYPES = ["float32", "float16"] as const;
 
 Deno.test({
   name: "Transpose, DepthToSpace and SpaceToDepth on WebGPU match WASM at ranks past 4",
-  ignore,
   async fn() {
     for (const t of TYPES) {
       const x = ramp(t, [2, 3, 2, 2, 3, 2]);
@@ -55,7 +49,6 @@ Deno.test({
 
 Deno.test({
   name: "Slice, Concat, Split, Expand and Tile on WebGPU match WASM",
-  ignore,
   async fn() {
     for (const t of TYPES) {
       const x = ramp(t, [3, 5, 7]);
@@ -104,7 +97,6 @@ Deno.test({
 
 Deno.test({
   name: "Pad on WebGPU matches WASM in every mode, with crops and a constant input",
-  ignore,
   async fn() {
     for (const t of TYPES) {
       const x = ramp(t, [2, 3, 4]);
@@ -137,7 +129,6 @@ Deno.test({
 
 Deno.test({
   name: "Gather and GatherElements on WebGPU match WASM with int32, int64 and negative indices",
-  ignore,
   async fn() {
     for (const t of TYPES) {
       const x = ramp(t, [4, 5, 3]);
@@ -167,7 +158,6 @@ Deno.test({
 
 Deno.test({
   name: "Resize and Upsample on WebGPU match WASM across modes",
-  ignore,
   async fn() {
     const f32 = (v: number[]) => new Tensor("float32", v, [v.length]);
     for (const t of TYPES) {
