@@ -1,6 +1,6 @@
 /**
- * Per-model latency of meshrt beside onnxruntime-web (wasm, 1 thread) and
- * onnxruntime-node (1 and 2 intra-op threads), same inputs, same run.
+ * Per-model latency of meshrt (1 and 2 intra-op threads) beside onnxruntime-web (wasm,
+ * 1 thread) and onnxruntime-node (1 and 2 intra-op threads), same inputs, same run.
  * @module
  */
 import * as ortNode from "onnxruntime-node";
@@ -14,6 +14,8 @@ import { timeIt, type Timing } from "./stats.ts";
 export interface ModelRow {
   model: ModelName;
   meshrt?: Timing;
+  /** meshrt with `intraOpNumThreads: 2`. */
+  meshrt2?: Timing;
   ortWeb?: Timing;
   ortNode1?: Timing;
   ortNode2?: Timing;
@@ -34,9 +36,16 @@ export async function benchModel(model: ModelName, budgetMs: number): Promise<Mo
   const bytes = await Deno.readFile(modelPath(model));
   const row: ModelRow = { model };
   try {
-    const meshrt = await InferenceSession.create(bytes);
-    row.meshrt = await timeIt(() => meshrt.run(inputs), { budgetMs });
-    meshrt.release();
+    for (const threads of [1, 2] as const) {
+      const meshrt = await InferenceSession.create(bytes, { intraOpNumThreads: threads });
+      try {
+        row[threads === 1 ? "meshrt" : "meshrt2"] = await timeIt(() => meshrt.run(inputs), {
+          budgetMs,
+        });
+      } finally {
+        meshrt.release();
+      }
+    }
   } catch (e) {
     row.error = (e as Error).message;
   }
@@ -73,19 +82,21 @@ export function formatModelTable(rows: readonly ModelRow[]): string {
   const ms = (t?: Timing) => (t ? `${t.medianMs.toFixed(2)}/${t.p90Ms.toFixed(2)}` : "-");
   const ratio = (a?: Timing, b?: Timing) => (a && b ? (a.medianMs / b.medianMs).toFixed(2) : "-");
   const lines = [
-    "median/p90 ms        meshrt          ort-web(1t)     ort-node(1t)    ort-node(2t)    " +
-    "÷web  ÷node1",
+    "median/p90 ms        meshrt          meshrt(2t)      ort-web(1t)     ort-node(1t)    " +
+    "ort-node(2t)    ÷web  ÷node1 2t÷node2",
   ];
   for (const r of rows) {
     lines.push(
       [
         r.model.padEnd(20),
         ms(r.meshrt).padEnd(15),
+        ms(r.meshrt2).padEnd(15),
         ms(r.ortWeb).padEnd(15),
         ms(r.ortNode1).padEnd(15),
         ms(r.ortNode2).padEnd(15),
         ratio(r.meshrt, r.ortWeb).padEnd(5),
-        ratio(r.meshrt, r.ortNode1),
+        ratio(r.meshrt, r.ortNode1).padEnd(6),
+        ratio(r.meshrt2, r.ortNode2),
         r.error ? ` meshrt failed: ${r.error}` : "",
       ].join(" "),
     );

@@ -28,10 +28,28 @@ export interface SubscribeOptions {
   queue?: string;
 }
 
+/**
+ * What moving bytes between two clients of a bus costs, as the partitioner weighs it. Each
+ * transport states defaults measured on a 2-core machine; a deployment may give its own.
+ */
+export interface LinkProfile {
+  /** Bytes per second the link carries. */
+  bytesPerSec: number;
+  /** Fixed latency of one hop, in ms. */
+  hopMs: number;
+  /**
+   * CPU time each end spends per byte sent or received (encoding, copies, checksums,
+   * socket work), in ms: on machines whose cores also compute, moving bytes slows stages.
+   */
+  cpuMsPerByte: number;
+}
+
 /** A connection to a message bus. */
 export interface Bus {
   /** Largest payload one message may carry, in bytes. */
   readonly maxPayload: number;
+  /** The cost of moving bytes over this bus. */
+  readonly link: LinkProfile;
   publish(subject: string, data: Uint8Array, reply?: string): void;
   subscribe(subject: string, handler: BusHandler, options?: SubscribeOptions): BusSubscription;
   /**

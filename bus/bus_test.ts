@@ -31,14 +31,17 @@ async function contract(a: Bus, b: Bus): Promise<void> {
   await assert.rejects(a.request("nobody.home", new Uint8Array([1]), 2000), NoRespondersError);
 }
 
-async function bigFrame(a: Bus, b: Bus): Promise<void> {
+async function bigFrame(a: Bus, b: Bus, asParts = false): Promise<void> {
   const data = new Uint8Array(10 * 1024 * 1024);
   for (let i = 0; i < data.length; i++) data[i] = (i * 2654435761) >>> 24;
   const received = new Promise<Uint8Array>((resolve) =>
     receiveFrames(b, "frames", (f) => resolve(f.data), { queue: "stage" })
   );
   await b.flush();
-  await sendFrame(a, "frames", data);
+  // Odd part sizes, so that parts straddle chunk boundaries.
+  const cuts = [0, 3, 1_500_001, 1_500_001, 7_777_777, data.length];
+  const parts = cuts.slice(1).map((end, i) => data.subarray(cuts[i], end));
+  await sendFrame(a, "frames", asParts ? parts : data);
   assert.deepEqual(await received, data);
 }
 
@@ -71,6 +74,20 @@ Deno.test("a 10 MB frame crosses a NATS server with max_payload 1 MiB, checksumm
   try {
     assert.equal(a.maxPayload, 1024 * 1024);
     await bigFrame(a, b);
+  } finally {
+    await a.close();
+    await b.close();
+  }
+});
+
+Deno.test("a frame sent as parts arrives whole, in process and chunked over NATS", async () => {
+  const hub = new MemoryHub();
+  await bigFrame(hub.connect(), hub.connect(), true);
+  await using server = await startNatsServer({ maxPayload: 1024 * 1024 });
+  const a = await connectNats({ servers: server.url }),
+    b = await connectNats({ servers: server.url });
+  try {
+    await bigFrame(a, b, true);
   } finally {
     await a.close();
     await b.close();

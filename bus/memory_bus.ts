@@ -4,7 +4,14 @@
  * same semantics as NATS: wildcards, queue groups, request/reply, no-responders.
  * @module
  */
-import type { Bus, BusHandler, BusMessage, BusSubscription, SubscribeOptions } from "./bus.ts";
+import type {
+  Bus,
+  BusHandler,
+  BusMessage,
+  BusSubscription,
+  LinkProfile,
+  SubscribeOptions,
+} from "./bus.ts";
 import { BusTimeoutError, NoRespondersError } from "./errors.ts";
 import { subjectMatches } from "./subject_match.ts";
 
@@ -96,9 +103,17 @@ export function connectPort(port: MessagePort): Bus {
 
 let inboxCounter = 0;
 
+/**
+ * Payloads are transferred, not copied; what remains is one copy into the frame on the
+ * sending side and one out of it (plus the engine's own copies in and out of WASM memory)
+ * on the receiving side, at about 2 GB/s each.
+ */
+const MEMORY_LINK: LinkProfile = { bytesPerSec: 4e9, hopMs: 0.5, cpuMsPerByte: 1e-6 };
+
 /** One client of a hub; sends through `send`, receives through `deliver`. */
 class MemoryBus implements Bus {
   readonly maxPayload = Number.MAX_SAFE_INTEGER;
+  readonly link = MEMORY_LINK;
   readonly #handlers = new Map<number, BusHandler>();
   #nextSid = 1;
   readonly #prefix = `_INBOX.${crypto.randomUUID().slice(0, 8)}`;

@@ -3,7 +3,7 @@
  * @module
  */
 import { connect, type NatsConnection } from "@nats-io/transport-node";
-import type { Bus, BusHandler, BusSubscription, SubscribeOptions } from "./bus.ts";
+import type { Bus, BusHandler, BusSubscription, LinkProfile, SubscribeOptions } from "./bus.ts";
 import { BusTimeoutError, NoRespondersError } from "./errors.ts";
 
 /** Options of {@linkcode connectNats}. */
@@ -16,7 +16,16 @@ export interface NatsOptions {
   user?: string;
   pass?: string;
   token?: string;
+  /** The network between workers, when it differs from {@linkcode NATS_LINK}. */
+  link?: Partial<LinkProfile>;
 }
+
+/**
+ * A NATS server on the same LAN or host. Per byte, each end copies the frame into or out
+ * of the client's buffers and chunks, checksums it and moves it through a socket, and the
+ * server relays it: about 3 ns per byte and end, measured on loopback with 2 cores.
+ */
+export const NATS_LINK: LinkProfile = { bytesPerSec: 1e9, hopMs: 0.8, cpuMsPerByte: 3e-6 };
 
 /**
  * Connects to NATS.
@@ -28,12 +37,13 @@ export interface NatsOptions {
  * ```
  */
 export async function connectNats(options: NatsOptions): Promise<Bus> {
-  const nc = await connect({ ...options, maxReconnectAttempts: -1 });
-  return new NatsBus(nc);
+  const { link, ...connection } = options;
+  const nc = await connect({ ...connection, maxReconnectAttempts: -1 });
+  return new NatsBus(nc, { ...NATS_LINK, ...link });
 }
 
 class NatsBus implements Bus {
-  constructor(readonly nc: NatsConnection) {}
+  constructor(readonly nc: NatsConnection, readonly link: LinkProfile) {}
 
   get maxPayload(): number {
     return this.nc.info?.max_payload ?? 1024 * 1024;

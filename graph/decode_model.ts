@@ -14,7 +14,17 @@ import {
 import { dtypeFromOnnx, onnxTypeName } from "./dtype.ts";
 import { ModelLoadError, UnsupportedDTypeError } from "./errors.ts";
 import { decodeTensor, type ExternalDataResolver } from "./decode_tensor.ts";
-import type { Attribute, Dim, Graph, Model, Node, TensorType, ValueInfo } from "./ir.ts";
+import type {
+  Attribute,
+  Dim,
+  Graph,
+  HostTensor,
+  Model,
+  Node,
+  TensorType,
+  ValueInfo,
+} from "./ir.ts";
+import { validateModel } from "./validate_model.ts";
 
 /** Options for {@linkcode decodeModel}. */
 export interface DecodeOptions {
@@ -23,10 +33,10 @@ export interface DecodeOptions {
 }
 
 /**
- * Decodes ONNX ModelProto bytes.
+ * Decodes ONNX ModelProto bytes and checks the model with {@linkcode validateModel}.
  * @param bytes the .onnx file's contents
  * @returns the model with initializers decoded and subgraphs nested
- * @throws {ModelLoadError} on bytes that are not a valid model
+ * @throws {ModelLoadError} on bytes that are not a valid model, naming what is wrong
  * @throws {UnsupportedDTypeError} on a tensor type meshrt does not support
  * @example
  * ```ts
@@ -52,9 +62,8 @@ export function decodeModel(bytes: Uint8Array, options: DecodeOptions = {}): Mod
   for (const o of proto.opsetImport) {
     opsets.set(o.domain === "ai.onnx" ? "" : o.domain, Number(o.version));
   }
-  if (!opsets.has("")) opsets.set("", 1);
   const ctx = new DecodeContext(options.externalData);
-  return {
+  const model: Model = {
     irVersion: Number(proto.irVersion),
     opsets,
     producerName: proto.producerName,
@@ -62,6 +71,8 @@ export function decodeModel(bytes: Uint8Array, options: DecodeOptions = {}): Mod
     graph: ctx.graph(proto.graph),
     metadata: new Map(proto.metadataProps.map((p) => [p.key, p.value])),
   };
+  validateModel(model);
+  return model;
 }
 
 class DecodeContext {
@@ -70,9 +81,18 @@ class DecodeContext {
   constructor(readonly external: ExternalDataResolver | undefined) {}
 
   graph(g: GraphProto): Graph {
-    const initializers = new Map(
-      g.initializer.map((t) => [t.name, decodeTensor(t, this.external)]),
-    );
+    const initializers = new Map<string, HostTensor>();
+    for (const t of g.initializer) {
+      if (!t.name || initializers.has(t.name)) {
+        throw new ModelLoadError(
+          `Cannot load graph "${g.name}": initializer "${t.name}" is ${
+            t.name ? "listed twice" : "unnamed"
+          }`,
+          { valueName: t.name },
+        );
+      }
+      initializers.set(t.name, decodeTensor(t, this.external));
+    }
     if (g.sparseInitializer.length > 0) {
       throw new ModelLoadError(
         `Cannot load graph "${g.name}": sparse initializers are not supported`,
@@ -97,7 +117,15 @@ class DecodeContext {
   node(n: GraphProto["node"][number]): Node {
     const name = n.name || `${n.opType}_${this.#unnamed++}`;
     const attributes = new Map<string, Attribute>();
-    for (const a of n.attribute) attributes.set(a.name, this.attribute(a, name));
+    for (const a of n.attribute) {
+      if (attributes.has(a.name)) {
+        throw new ModelLoadError(
+          `Cannot load node "${name}" (${n.opType}): attribute "${a.name}" is given twice`,
+          { nodeName: name },
+        );
+      }
+      attributes.set(a.name, this.attribute(a, name));
+    }
     return {
       name,
       opType: n.opType,

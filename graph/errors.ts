@@ -4,11 +4,25 @@
  * @module
  */
 
+/** Where in a model a {@linkcode ModelLoadError} was found, besides its cause. */
+export interface ModelLoadErrorOptions extends ErrorOptions {
+  /** The node at fault, when there is one. */
+  nodeName?: string;
+  /** The value (tensor name) at fault, when there is one. */
+  valueName?: string;
+}
+
 /** The bytes are not a valid ONNX model (truncated, garbage, inconsistent). */
 export class ModelLoadError extends Error {
   override name = "ModelLoadError";
-  constructor(message: string, options?: ErrorOptions) {
+  /** The node at fault, when there is one. */
+  readonly nodeName?: string;
+  /** The value at fault, when there is one. */
+  readonly valueName?: string;
+  constructor(message: string, options: ModelLoadErrorOptions = {}) {
     super(message, options);
+    this.nodeName = options.nodeName;
+    this.valueName = options.valueName;
   }
 }
 
@@ -48,7 +62,8 @@ export class ShapeError extends Error {
   constructor(
     readonly nodeName: string,
     readonly opType: string,
-    detail: string,
+    /** What is wrong, without the node: "input 1 has rank 3, expected 4". */
+    readonly detail: string,
   ) {
     super(`Cannot infer shape of node "${nodeName}" (${opType}): ${detail}`);
   }

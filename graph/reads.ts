@@ -1,5 +1,6 @@
 /**
- * Which values a node or subgraph reads, subgraph captures included.
+ * Which values a node or subgraph reads, subgraph captures included, and the subgraphs a
+ * node holds.
  * @module
  */
 import type { Graph, Node } from "./ir.ts";
@@ -15,11 +16,23 @@ import type { Graph, Node } from "./ir.ts";
  */
 export function readsOf(node: Node): string[] {
   const names = node.inputs.filter((n) => n !== "");
-  for (const a of node.attributes.values()) {
-    const graphs = a.kind === "graph" ? [a.value] : a.kind === "graphs" ? a.value : [];
-    for (const g of graphs) names.push(...outerReads(g));
-  }
+  for (const g of subgraphsOf(node)) names.push(...outerReads(g));
   return names;
+}
+
+/**
+ * The graphs a node holds as attributes (If's branches, Loop's body), in attribute order.
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * const node = { name: "n", opType: "Relu", domain: "", inputs: ["a"], outputs: ["y"], attributes: new Map() };
+ * assert.deepEqual(subgraphsOf(node), []);
+ * ```
+ */
+export function subgraphsOf(node: Node): Graph[] {
+  return [...node.attributes.values()].flatMap((a) =>
+    a.kind === "graph" ? [a.value] : a.kind === "graphs" ? a.value : []
+  );
 }
 
 /** Values a subgraph reads from enclosing scopes. */

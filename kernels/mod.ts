@@ -1,6 +1,7 @@
 /**
  * The kernels' loader: picks the relaxed-SIMD build when the engine validates it, else the
- * plain SIMD128 build, instantiates it and owns its linear memory.
+ * plain SIMD128 build, instantiates it and owns its linear memory. With more than one
+ * thread it loads the threaded build over a shared memory and starts the other threads.
  *
  * @example
  * ```ts
@@ -10,6 +11,10 @@
  * ```
  * @module
  */
+import { type KernelCall, STACK_BYTES, ThreadPool } from "./threads.ts";
+import { TRAPPED } from "./_job.ts";
+
+export type { KernelCall } from "./threads.ts";
 
 /**
  * What each kernel status means: the table in `kernels/src/exports/status.rs`, plus -1,
@@ -23,6 +28,7 @@ const REASONS: Readonly<Record<number, string>> = {
   4: "an index is out of range",
   5: "an element type, op code or mode is not supported",
   6: "a pointer is not aligned for its element type",
+  [TRAPPED]: "the kernel trapped (an access out of bounds or an unreachable)",
 };
 
 /**
@@ -51,17 +57,38 @@ type KernelFn = (...args: number[]) => number;
 /** An instantiated kernels module. */
 export class Kernels {
   readonly memory: WebAssembly.Memory;
-  /** First byte above the module's static data and stack: the arena starts here. */
+  /**
+   * First byte above the module's static data and stacks (the other threads' included):
+   * the arena starts here.
+   */
   readonly heapBase: number;
   readonly #fns = new Map<string, KernelFn>();
+  readonly #pool?: ThreadPool;
 
-  constructor(readonly instance: WebAssembly.Instance, readonly relaxed: boolean) {
+  /**
+   * @param instance the module's instance on this thread
+   * @param relaxed whether it is a relaxed-SIMD build
+   * @param pool the other threads, whose stacks start at `__heap_base` (threaded builds,
+   * which import their memory: it is the pool's)
+   */
+  constructor(
+    readonly instance: WebAssembly.Instance,
+    readonly relaxed: boolean,
+    pool?: ThreadPool,
+  ) {
     const e = instance.exports;
-    this.memory = e.memory as WebAssembly.Memory;
-    this.heapBase = (e.__heap_base as WebAssembly.Global).value as number;
+    this.memory = pool?.memory ?? e.memory as WebAssembly.Memory;
+    const base = (e.__heap_base as WebAssembly.Global).value as number;
+    this.heapBase = pool ? stackBase(base) + pool.workers * STACK_BYTES : base;
+    this.#pool = pool;
     for (const [name, value] of Object.entries(e)) {
       if (typeof value === "function") this.#fns.set(name, value as KernelFn);
     }
+  }
+
+  /** Threads that run kernel calls at once: this one plus the pool's. */
+  get threads(): number {
+    return 1 + (this.#pool?.workers ?? 0);
   }
 
   /** Whether the module exports a kernel of this name. */
@@ -79,27 +106,96 @@ export class Kernels {
     const status = fn(...args);
     if (status !== 0 && status !== undefined) throw new KernelError(name, status);
   }
-}
 
-let compiled: Promise<{ module: WebAssembly.Module; relaxed: boolean }> | undefined;
-
-/** Compiles the best build for this engine once per process. */
-export function compileKernels(): Promise<{ module: WebAssembly.Module; relaxed: boolean }> {
-  compiled ??= (async () => {
-    const relaxedBytes = await Deno.readFile(
-      new URL("./pkg/meshrt_kernels_relaxed.wasm", import.meta.url),
-    );
-    if (WebAssembly.validate(relaxedBytes)) {
-      return { module: await WebAssembly.compile(relaxedBytes), relaxed: true };
+  /**
+   * Runs independent calls on all {@linkcode threads}, each call once, and returns when all
+   * are done. The calls must write disjoint memory; there may be more calls than threads.
+   * @throws {KernelError} naming the first call that failed
+   * @throws {RangeError} for more than 64 calls
+   */
+  parallel(calls: readonly KernelCall[]): void {
+    if (!this.#pool) {
+      for (const c of calls) this.call(c.name, ...c.args);
+      return;
     }
-    const bytes = await Deno.readFile(new URL("./pkg/meshrt_kernels_simd.wasm", import.meta.url));
-    return { module: await WebAssembly.compile(bytes), relaxed: false };
-  })();
-  return compiled;
+    const missing = calls.find((c) => !this.#fns.has(c.name));
+    if (missing) throw new KernelError(missing.name, -1);
+    const failed = this.#pool.run(calls);
+    if (failed) throw new KernelError(calls[failed.call].name, failed.status);
+  }
+
+  /** Stops the other threads; later calls run here only. Safe to call twice. */
+  close(): void {
+    this.#pool?.close();
+  }
 }
 
-/** A fresh instance with its own memory. */
-export async function loadKernels(): Promise<Kernels> {
-  const { module, relaxed } = await compileKernels();
-  return new Kernels(await WebAssembly.instantiate(module, {}), relaxed);
+/** Where the other threads' stacks start: the heap base, rounded up to 64 bytes. */
+function stackBase(heapBase: number): number {
+  return Math.ceil(heapBase / 64) * 64;
+}
+
+/** A compiled build and whether it uses relaxed SIMD. */
+export interface CompiledKernels {
+  module: WebAssembly.Module;
+  relaxed: boolean;
+}
+
+const compiled = new Map<string, Promise<CompiledKernels>>();
+
+/**
+ * Compiles the best build for this engine once per process.
+ * @param threaded the build over an imported shared memory, for intra-op threads
+ */
+export function compileKernels(threaded = false): Promise<CompiledKernels> {
+  const suffix = threaded ? "_threads" : "";
+  let build = compiled.get(suffix);
+  if (!build) {
+    build = compileBest(suffix);
+    compiled.set(suffix, build);
+  }
+  return build;
+}
+
+async function compileBest(suffix: string): Promise<CompiledKernels> {
+  const read = (name: string) =>
+    Deno.readFile(new URL(`./pkg/meshrt_kernels_${name}${suffix}.wasm`, import.meta.url));
+  const relaxedBytes = await read("relaxed");
+  if (WebAssembly.validate(relaxedBytes)) {
+    return { module: await WebAssembly.compile(relaxedBytes), relaxed: true };
+  }
+  return { module: await WebAssembly.compile(await read("simd")), relaxed: false };
+}
+
+/** Pages the threaded builds' memory starts with (`--initial-memory` in build.sh). */
+const THREADED_INITIAL_PAGES = 32;
+/** Bytes of a WebAssembly page. */
+const PAGE = 65536;
+/** The most pages a wasm32 memory can have: the threaded builds' `--max-memory`. */
+const MAX_PAGES = 65536;
+
+/**
+ * A fresh instance with its own memory.
+ * @param threads threads each GEMM and Conv may split over; above 1, the threaded build
+ * runs over a shared memory with `threads - 1` workers, which hold the process open until
+ * {@linkcode Kernels.close}
+ * @throws {RangeError} when `threads` is not a positive integer
+ */
+export async function loadKernels(threads = 1): Promise<Kernels> {
+  if (!Number.isInteger(threads) || threads < 1) {
+    throw new RangeError(`Cannot load kernels for ${threads} threads: expected an integer >= 1`);
+  }
+  const { module, relaxed } = await compileKernels(threads > 1);
+  if (threads === 1) return new Kernels(await WebAssembly.instantiate(module, {}), relaxed);
+  const memory = new WebAssembly.Memory({
+    initial: THREADED_INITIAL_PAGES,
+    maximum: MAX_PAGES,
+    shared: true,
+  });
+  const instance = await WebAssembly.instantiate(module, { env: { memory } });
+  const base = stackBase((instance.exports.__heap_base as WebAssembly.Global).value as number);
+  const top = base + (threads - 1) * STACK_BYTES;
+  memory.grow(Math.max(0, Math.ceil(top / PAGE) - memory.buffer.byteLength / PAGE));
+  const pool = await ThreadPool.start(module, memory, instance, base, threads - 1);
+  return new Kernels(instance, relaxed, pool);
 }

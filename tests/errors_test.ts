@@ -15,6 +15,8 @@ import {
   UnsupportedDTypeError,
   UnsupportedOpError,
 } from "../mod.ts";
+import { decodeModel } from "../graph/decode_model.ts";
+import { encodeModel } from "../graph/encode_model.ts";
 
 /** Path of a model under tests/data/. */
 function dataPath(name: string): string {
@@ -93,6 +95,18 @@ Deno.test("InferenceSession.create() rejects garbage and empty bytes with ModelL
   const garbage = new TextEncoder().encode("this is not an ONNX model");
   await assertRejects(InferenceSession.create(garbage), ModelLoadError, /not an ONNX ModelProto/);
   await assertRejects(InferenceSession.create(new Uint8Array()), ModelLoadError, /has no graph/);
+  await assertProcessRunsGood();
+});
+
+Deno.test("InferenceSession.create() rejects a malformed graph with ModelLoadError naming the node", async () => {
+  const model = decodeModel(await Deno.readFile(dataPath("relu.onnx")));
+  model.graph.nodes[0].inputs = ["q"];
+  await assertRejects(
+    InferenceSession.create(encodeModel(model)),
+    ModelLoadError,
+    /graph "relu": node "relu_y" \(Relu\) reads "q", which no node, initializer or input defines/,
+    { nodeName: "relu_y", valueName: "q" },
+  );
   await assertProcessRunsGood();
 });
 

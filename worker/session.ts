@@ -48,6 +48,12 @@ export interface SessionOptions {
   externalData?: { path: string; data: Uint8Array }[];
   /** Record per-node times; read them with {@linkcode InferenceSession.profile}. */
   enableProfiling?: boolean;
+  /**
+   * Threads each large GEMM and Conv splits over (1 by default: no threads). Above 1, the
+   * session starts that many minus one workers, which keep the process alive until
+   * {@linkcode InferenceSession.release}.
+   */
+  intraOpNumThreads?: number;
 }
 
 const PROVIDERS = new Set(["wasm", "cpu", "webgpu"]);
@@ -121,7 +127,7 @@ export class InferenceSession {
     }
     const opset = decoded.opsets.get("") ?? 1;
     const types = inferShapes(decoded.graph, opset);
-    const kernels = await loadKernels();
+    const kernels = await loadKernels(options.intraOpNumThreads);
     const { gpu, unavailable } = await openProviders(options.executionProviders ?? []);
     const executor = new Executor(kernels, new Arena(kernels.memory, kernels.heapBase), gpu);
     const backends: Backend[] = [];
@@ -182,9 +188,10 @@ export class InferenceSession {
     return Promise.resolve().then(() => this.#run(feeds, fetches ?? this.outputNames));
   }
 
-  /** Frees the session's memory and its WebGPU device; later runs throw. */
+  /** Frees the session's memory, its WebGPU device and its threads; later runs throw. */
   release(): void {
     this.#executor?.gpu?.destroy();
+    this.#executor?.kernels.close();
     this.#executor = undefined;
   }
 
@@ -275,6 +282,12 @@ function checkOptions(options: SessionOptions): void {
     if (!PROVIDERS.has(p)) {
       throw new TypeError(`Cannot create session: execution provider "${p}" is not available`);
     }
+  }
+  const threads = options.intraOpNumThreads;
+  if (threads !== undefined && !(Number.isInteger(threads) && threads >= 1)) {
+    throw new TypeError(
+      `Cannot create session: intraOpNumThreads ${threads} is not an integer of at least 1`,
+    );
   }
   const level = options.graphOptimizationLevel;
   if (level !== undefined && !LEVELS.has(level)) {

@@ -13,16 +13,20 @@ import type { Model } from "../../graph/ir.ts";
 import { inferShapes } from "../../graph/infer_shapes.ts";
 import { extractStage, liveAcrossCuts } from "../../graph/subgraph.ts";
 import { encodeModel } from "../../graph/encode_model.ts";
-import type { Tensor } from "../../graph/tensor.ts";
+import { DeployedModel } from "./deployed_model.ts";
 import { Membership } from "./membership.ts";
 import { Pipeline } from "./pipeline.ts";
-import { type PlacedStage, type PlacementOptions, placeModel } from "./placement.ts";
+import { type Measured, type PlacedStage, type PlacementOptions, placeModel } from "./placement.ts";
 import { NoCapacityError } from "./errors.ts";
+
+export { DeployedModel } from "./deployed_model.ts";
 
 /** A worker has this long to load a stage (decode and upload its weights). */
 const LOAD_TIMEOUT_MS = 60_000;
 /** Unloading is best effort: a worker that does not answer soon is gone anyway. */
 const UNLOAD_TIMEOUT_MS = 2_000;
+/** A re-placement from measured times must promise at least this gain to be worth a reload. */
+const RECALIBRATION_GAIN = 0.95;
 
 /** Options of a {@linkcode Cluster}. */
 export interface ClusterOptions extends PlacementOptions {
@@ -30,69 +34,6 @@ export interface ClusterOptions extends PlacementOptions {
   heartbeatTtlMs?: number;
   /** A request with no result after this long is resubmitted. */
   stallMs?: number;
-}
-
-/** Per-stage running averages, from the timings frames carry back. */
-interface StageStats {
-  count: number;
-  totalMs: number;
-}
-
-/** A model served by the cluster. */
-export class DeployedModel {
-  generation = 0;
-  stages: PlacedStage[] = [];
-  readonly stats: StageStats[] = [];
-  /** Serializes re-plans. */
-  replanning: Promise<void> = Promise.resolve();
-  /** Placed with guessed sizes for symbolic dims: re-placed with the first request's. */
-  #guessedDims: boolean;
-
-  constructor(
-    readonly name: string,
-    readonly version: string,
-    readonly model: Model,
-    readonly pipeline: Pipeline,
-    readonly options: PlacementOptions,
-    readonly replan: () => Promise<void>,
-  ) {
-    this.#guessedDims = !options.dims &&
-      model.graph.inputs.some((i) => i.dims?.some((d) => typeof d === "string"));
-  }
-
-  /** Runs one request through the stages. */
-  async run(feeds: Record<string, Tensor>, deadlineMs?: number): Promise<Record<string, Tensor>> {
-    if (this.#guessedDims) {
-      this.#guessedDims = false;
-      this.options.dims = symbolValues(this.model, feeds);
-      await this.replan();
-    }
-    const { outputs, timings } = await this.pipeline.run(feeds, deadlineMs);
-    for (const t of timings) {
-      const s = (this.stats[t.stage] ??= { count: 0, totalMs: 0 });
-      s.count++;
-      s.totalMs += t.ms;
-    }
-    return outputs;
-  }
-
-  /** Mean ms per request of stage `index` so far. */
-  msAvg(index: number): number {
-    const s = this.stats[index];
-    return s && s.count ? s.totalMs / s.count : 0;
-  }
-}
-
-/** Sizes of the model's symbolic input dims in a request, e.g. { N: 1, H: 640 }. */
-function symbolValues(model: Model, feeds: Record<string, Tensor>): Record<string, number> {
-  const dims: Record<string, number> = {};
-  for (const input of model.graph.inputs) {
-    input.dims?.forEach((d, i) => {
-      const given = feeds[input.name]?.dims[i];
-      if (typeof d === "string" && given !== undefined) dims[d] = given;
-    });
-  }
-  return dims;
 }
 
 /**
@@ -145,7 +86,10 @@ export class Cluster {
       model,
       pipeline,
       { ...this.options, ...options },
-      () => this.#replan(deployed),
+      {
+        replan: () => this.#replan(deployed),
+        recalibrate: (measured) => this.#recalibrate(deployed, measured),
+      },
     );
     await this.#deploy(deployed);
     this.#models.set(key, deployed);
@@ -174,13 +118,43 @@ export class Cluster {
     return m.replanning;
   }
 
-  async #deploy(m: DeployedModel): Promise<void> {
+  /**
+   * Re-places `m` with stage times corrected by measurement, if that promises a real gain
+   * over the stages it runs on now; resolves to whether it did.
+   */
+  #recalibrate(m: DeployedModel, measured: Measured): Promise<boolean> {
+    let changed = false;
+    m.replanning = m.replanning.then(async () => {
+      const stages = this.#place(m, measured);
+      const busy = (s: PlacedStage, ms: number) => ms + s.wireMs;
+      const now = Math.max(...m.stages.map((s) => busy(s, m.msAvg(s.index))));
+      const next = Math.max(...stages.map((s) => busy(s, s.computeMs)));
+      m.measured = measured;
+      if (next >= now * RECALIBRATION_GAIN) return;
+      await this.#install(m, stages);
+      changed = true;
+    }).catch(() => {
+      // Workers changed meanwhile: the re-plan that follows places the model anyway.
+    });
+    return m.replanning.then(() => changed);
+  }
+
+  #place(m: DeployedModel, measured = m.measured): PlacedStage[] {
     const members = this.membership.workers();
     if (members.length === 0) {
       throw new NoCapacityError(`Cannot place "${m.name}": no worker has joined`);
     }
+    const opset = m.model.opsets.get("") ?? 1;
+    return placeModel(m.model.graph, opset, members, this.bus.link, m.options, measured);
+  }
+
+  async #deploy(m: DeployedModel): Promise<void> {
+    await this.#install(m, this.#place(m));
+  }
+
+  /** Loads `stages` as the model's next generation, then retires the current one. */
+  async #install(m: DeployedModel, stages: PlacedStage[]): Promise<void> {
     const graph = m.model.graph, opset = m.model.opsets.get("") ?? 1;
-    const stages = placeModel(graph, opset, members, m.options);
     const types = inferShapes(graph, opset);
     const live = liveAcrossCuts(graph);
     const old = { generation: m.generation, stages: m.stages };
@@ -202,7 +176,7 @@ export class Cluster {
             onnx: encodeModel(stageModel),
             inputNames: stageModel.graph.inputs.map((i) => i.name),
             outputNames: stageModel.graph.outputs.map((o) => o.name),
-            backend: "wasm",
+            backend: s.backend,
             nextSubject: s.index + 1 < stages.length ? subject(s.index + 1) : "",
           },
         },
@@ -211,6 +185,7 @@ export class Cluster {
     }));
     m.generation = generation;
     m.stages = stages;
+    m.resetStats();
     m.pipeline.retarget(subject(0));
     if (old.stages.length) await this.#unloadStages(m, old.generation, old.stages);
   }

@@ -4,10 +4,11 @@
  * that a lost worker costs a resubmission, never the request; the first result wins.
  * @module
  */
-import { create, fromBinary, toBinary } from "@bufbuild/protobuf";
-import { type StageTiming, TensorFrameSchema } from "../../proto/gen/mesh_pb.ts";
+import { create, fromBinary } from "@bufbuild/protobuf";
+import { type StageTiming, type TensorFrame, TensorFrameSchema } from "../../proto/gen/mesh_pb.ts";
 import type { Bus, BusSubscription } from "../../bus/bus.ts";
 import { receiveFrames, sendFrame } from "../../bus/frames.ts";
+import { encodeTensorFrame } from "../../bus/tensor_frame.ts";
 import type { Tensor } from "../../graph/tensor.ts";
 import { fromWire, toWire } from "../../graph/wire.ts";
 import { DeadlineExceededError, StageFailedError } from "./errors.ts";
@@ -19,8 +20,8 @@ export interface PipelineResult {
 }
 
 interface Pending {
-  frame: Uint8Array;
-  attempt: number;
+  /** Views the caller's feeds, which must stay unchanged until the request completes. */
+  frame: TensorFrame;
   resolve: (r: PipelineResult) => void;
   reject: (e: Error) => void;
   deadline: number;
@@ -62,26 +63,23 @@ export class Pipeline {
   }
 
   /**
-   * Runs one request through the stages.
+   * Runs one request through the stages. The feeds' bytes are sent from where they are, as
+   * often as the request is resubmitted: leave them unchanged until it settles.
    * @throws {StageFailedError} when a stage throws on it
    * @throws {DeadlineExceededError} when it does not complete in time
    */
   run(feeds: Record<string, Tensor>, deadlineMs = this.#deadlineMs): Promise<PipelineResult> {
     const requestId = crypto.randomUUID();
     const deadline = Date.now() + deadlineMs;
-    const frame = toBinary(
-      TensorFrameSchema,
-      create(TensorFrameSchema, {
-        requestId,
-        replyTo: this.#inbox,
-        deadlineMs: BigInt(deadline),
-        tensors: Object.entries(feeds).map(([name, t]) => toWire(name, t)),
-      }),
-    );
+    const frame = create(TensorFrameSchema, {
+      requestId,
+      replyTo: this.#inbox,
+      deadlineMs: BigInt(deadline),
+      tensors: Object.entries(feeds).map(([name, t]) => toWire(name, t)),
+    });
     return new Promise((resolve, reject) => {
       const p: Pending = {
         frame,
-        attempt: 0,
         resolve,
         reject,
         deadline,
@@ -111,11 +109,10 @@ export class Pipeline {
 
   #send(id: string, p: Pending): void {
     p.lastSent = Date.now();
-    const frame = p.attempt === 0 ? p.frame : withAttempt(p.frame, p.attempt);
-    p.attempt++;
-    sendFrame(this.bus, this.#entry, frame).catch(() => {
+    sendFrame(this.bus, this.#entry, encodeTensorFrame(p.frame)).catch(() => {
       // No subscriber yet (a re-plan in progress): the watchdog sends it again.
     });
+    p.frame.attempt++;
     this.#pending.set(id, p);
   }
 
@@ -142,10 +139,4 @@ export class Pipeline {
       } else if (now - p.lastSent > this.#stallMs) this.#send(id, p);
     }
   }
-}
-
-function withAttempt(bytes: Uint8Array, attempt: number): Uint8Array {
-  const frame = fromBinary(TensorFrameSchema, bytes);
-  frame.attempt = attempt;
-  return toBinary(TensorFrameSchema, frame);
 }

@@ -1,16 +1,18 @@
 /**
  * Cuts a topologically ordered graph into contiguous pipeline stages and places each on a
- * distinct worker, minimizing the pipeline's bottleneck: the slowest of every stage's
- * compute time and every cut's transfer time (all values live across it, skip
- * connections included). Dynamic programming over (cut position, set of workers used).
+ * distinct worker, minimizing the pipeline's bottleneck: the slowest of every stage's busy
+ * time and every cut's transfer time (all values live across it, skip connections
+ * included). A stage is busy computing and also encoding and decoding the bytes it
+ * receives and sends, which costs CPU on both sides of every cut. Dynamic programming
+ * over (cut position, set of workers used).
  * @module
  */
 
 /** A worker as the partitioner sees it. */
 export interface WorkerSpeed {
   id: string;
-  /** Measured speed for an op type, in GFLOP/s. */
-  gflops(opType: string): number;
+  /** Measured speed for node `index` (of type `opType`), in GFLOP/s. */
+  gflops(opType: string, index: number): number;
   /** Whether the worker can run an op type. */
   supports(opType: string): boolean;
 }
@@ -28,8 +30,18 @@ export interface PartitionProblem {
   linkBytesPerSec: number;
   /** Fixed cost of one message hop, in ms. */
   hopMs?: number;
+  /**
+   * CPU time a stage spends per byte it receives or sends (decoding, copies, checksums,
+   * socket writes), in ms; charged to the stages on both sides of each cut.
+   */
+  cpuMsPerByte?: number;
   /** Exact number of stages; chosen for throughput when absent. */
   stages?: number;
+  /**
+   * Cut positions (1..n-1) that must not be used: where the engine runs the nodes on both
+   * sides as one kernel, so that splitting them would change the arithmetic.
+   */
+  uncuttable?: ReadonlySet<number>;
 }
 
 /** One stage of a plan. */
@@ -38,6 +50,8 @@ export interface PlannedStage {
   end: number;
   worker: string;
   computeMs: number;
+  /** CPU time spent decoding its inputs and encoding its outputs. */
+  wireMs: number;
   /** Time to bring its inputs across the cut before it. */
   transferMs: number;
 }
@@ -88,7 +102,10 @@ export function partition(problem: PartitionProblem): Partition {
     problem.cutBytes[c] / problem.linkBytesPerSec * 1000 + (problem.hopMs ?? 0);
   const computeMs = (w: number, a: number, b: number) =>
     time[w].unsupported[b] > time[w].unsupported[a] ? Infinity : time[w].ms[b] - time[w].ms[a];
-  const stageCost = (w: number, a: number, b: number) => Math.max(computeMs(w, a, b), transfer(a));
+  const wireMs = (a: number, b: number) =>
+    (problem.cutBytes[a] + problem.cutBytes[b]) * (problem.cpuMsPerByte ?? 0);
+  const busyMs = (w: number, a: number, b: number) => computeMs(w, a, b) + wireMs(a, b);
+  const stageCost = (w: number, a: number, b: number) => Math.max(busyMs(w, a, b), transfer(a));
   const K = cuts.length;
   const full = 1 << W;
   // best[k][mask]: bottleneck of nodes [0, cuts[k]) on exactly the workers in mask.
@@ -126,6 +143,7 @@ export function partition(problem: PartitionProblem): Partition {
       end: b,
       worker: workers[w].id,
       computeMs: computeMs(w, a, b),
+      wireMs: wireMs(a, b),
       transferMs: transfer(a),
     });
     k = j;
@@ -159,7 +177,7 @@ function prefixTimes(
   const ms = new Float64Array(n + 1), unsupported = new Int32Array(n + 1);
   for (let i = 0; i < n; i++) {
     const op = p.ops[i], ok = w.supports(op);
-    ms[i + 1] = ms[i] + (ok ? p.flops[i] / (w.gflops(op) * 1e6) : 0);
+    ms[i + 1] = ms[i] + (ok ? p.flops[i] / (w.gflops(op, i) * 1e6) : 0);
     unsupported[i + 1] = unsupported[i] + (ok ? 0 : 1);
   }
   return { ms, unsupported };
@@ -168,7 +186,10 @@ function prefixTimes(
 /** All positions for small graphs; else cuts at equal work quantiles, each at the cheapest cut nearby. */
 function candidateCuts(p: PartitionProblem): number[] {
   const n = p.ops.length;
-  if (n + 1 <= MAX_CUTS) return Array.from({ length: n + 1 }, (_, i) => i);
+  const allowed = (c: number) => !p.uncuttable?.has(c);
+  if (n + 1 <= MAX_CUTS) {
+    return Array.from({ length: n + 1 }, (_, i) => i).filter((c) => c === n || allowed(c));
+  }
   const total = p.flops.reduce((a, b) => a + b, 0) || 1;
   const cuts = [0];
   let acc = 0, windowStart = 1;
@@ -176,8 +197,10 @@ function candidateCuts(p: PartitionProblem): number[] {
     acc += p.flops[i - 1];
     const boundary = Math.floor(acc / total * (MAX_CUTS - 1)) > cuts.length - 1;
     if (!boundary) continue;
-    let bestCut = i;
-    for (let c = windowStart; c <= i; c++) if (p.cutBytes[c] < p.cutBytes[bestCut]) bestCut = c;
+    let bestCut = -1;
+    for (let c = windowStart; c <= i; c++) {
+      if (allowed(c) && (bestCut < 0 || p.cutBytes[c] < p.cutBytes[bestCut])) bestCut = c;
+    }
     if (bestCut > cuts[cuts.length - 1]) cuts.push(bestCut);
     windowStart = i + 1;
   }
@@ -192,7 +215,7 @@ function fastest(
 ): WorkerSpeed[] {
   if (workers.length <= MAX_WORKERS) return [...workers];
   const speed = (w: WorkerSpeed) =>
-    ops.reduce((t, op, i) => t + flops[i] / Math.max(w.gflops(op), 1e-9), 0);
+    ops.reduce((t, op, i) => t + flops[i] / Math.max(w.gflops(op, i), 1e-9), 0);
   return [...workers].sort((a, b) => speed(a) - speed(b)).slice(0, MAX_WORKERS);
 }
 

@@ -22,9 +22,10 @@ function bruteForce(p: PartitionProblem): number {
     let ms = 0;
     for (let i = a; i < b; i++) {
       if (!w.supports(p.ops[i])) return Infinity;
-      ms += p.flops[i] / (w.gflops(p.ops[i]) * 1e6);
+      ms += p.flops[i] / (w.gflops(p.ops[i], i) * 1e6);
     }
-    return Math.max(ms, transfer(a));
+    const wire = (p.cutBytes[a] + p.cutBytes[b]) * (p.cpuMsPerByte ?? 0);
+    return Math.max(ms + wire, transfer(a));
   };
   let best = Infinity;
   const go = (start: number, used: Set<WorkerSpeed>, worst: number) => {
@@ -37,6 +38,7 @@ function bruteForce(p: PartitionProblem): number {
     for (const w of p.workers) {
       if (used.has(w)) continue;
       for (let end = start + 1; end <= n; end++) {
+        if (end < n && p.uncuttable?.has(end)) continue;
         go(end, new Set([...used, w]), Math.max(worst, stageMs(w, start, end)));
       }
     }
@@ -61,6 +63,10 @@ Deno.test("partition() matches brute force on random small graphs with a fixed s
       workers,
       linkBytesPerSec: 1e8 + random() * 1e9,
       hopMs: random(),
+      cpuMsPerByte: random() < 0.5 ? 0 : random() * 1e-5,
+      uncuttable: new Set(
+        Array.from({ length: n - 1 }, (_, i) => i + 1).filter(() => random() < 0.3),
+      ),
       stages: 1 + Math.floor(random() * workerCount),
     };
     const expected = bruteForce(problem);
@@ -115,6 +121,34 @@ Deno.test("partition() splits balanced work over equal workers when the link is 
     linkBytesPerSec: 1e9,
   });
   assert.deepEqual(p.stages.map((s) => [s.start, s.end]), [[0, 4], [4, 8]]);
+});
+
+Deno.test("partition() prefers a cut with fewer live bytes when moving bytes costs CPU", () => {
+  const problem = {
+    ops: Array(4).fill("A"),
+    flops: [1e7, 1e7, 1e7, 1e7],
+    // The balanced cut (2) carries 10 MB; cut 1 carries 1 kB.
+    cutBytes: [0, 1e3, 1e7, 1e3, 0],
+    workers: [worker("a", 1), worker("b", 1)],
+    linkBytesPerSec: 1e10,
+    stages: 2,
+  };
+  const cut = (cpuMsPerByte: number) => partition({ ...problem, cpuMsPerByte }).stages[0].end;
+  assert.equal(cut(0), 2);
+  assert.equal(cut(2e-6), 1);
+});
+
+Deno.test("partition() never cuts where the engine fuses nodes", () => {
+  const p = partition({
+    ops: Array(4).fill("A"),
+    flops: Array(4).fill(1e7),
+    cutBytes: Array(5).fill(0),
+    workers: [worker("a", 1), worker("b", 1)],
+    linkBytesPerSec: 1e9,
+    stages: 2,
+    uncuttable: new Set([2]),
+  });
+  assert.notEqual(p.stages[0].end, 2);
 });
 
 Deno.test("partition() rejects a graph with an op no worker runs", () => {

@@ -11,6 +11,9 @@ export interface WorkerView {
   id: string;
   name: string;
   backends: string[];
+  /** The WebGPU adapter's description; empty for WASM-only workers. */
+  adapter: string;
+  /** Calibrated speed per backend and op class ("webgpu.compute", "wasm.memory", ...). */
   gflops: Record<string, number>;
   /** Stages it serves ("model/version/generation/index" keys, as the worker reports them). */
   stages: string[];
@@ -53,6 +56,7 @@ export function clusterView(cluster: Cluster, repository: Repository): ClusterVi
       id: m.info.id,
       name: m.info.name,
       backends: m.info.backends,
+      adapter: m.info.adapter,
       gflops: m.info.gflops,
       stages: m.stageKeys,
       lastSeenMs: now - m.lastSeen,

@@ -1,5 +1,6 @@
 /**
- * Rule builders shared by many ops: same-shape unary ops, broadcasting binary ops.
+ * Rule builders shared by many ops: input and type checks, same-shape unary ops,
+ * broadcasting binary ops.
  * @module
  */
 import type { DType } from "../dtype.ts";
@@ -17,6 +18,25 @@ export function required(
   const input = inputs[index];
   if (!input) throw new ShapeError(ctx.node.name, ctx.node.opType, `input ${index} is missing`);
   return input;
+}
+
+/**
+ * Throws unless `input` has one of the `allowed` types.
+ * @throws {ShapeError} naming the input and the types it may have
+ */
+export function expectType(
+  input: InputInfo,
+  allowed: readonly DType[],
+  what: string,
+  ctx: RuleContext<unknown>,
+): void {
+  if (!allowed.includes(input.dtype)) {
+    throw new ShapeError(
+      ctx.node.name,
+      ctx.node.opType,
+      `${what} has type "${input.dtype}", expected one of ${allowed.join(", ")}`,
+    );
+  }
 }
 
 /** Output types of ops whose inputs broadcast together (numpy rules). */

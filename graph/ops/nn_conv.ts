@@ -42,25 +42,55 @@ function prepareConv(node: Parameters<typeof parseWindow>[0]): ConvParams {
   return { window: parseWindow(node), group };
 }
 
-/** X, W and optional B, their types checked; dims undefined when either rank is unknown. */
+/** X, W and optional B, their types and B's rank checked. */
 function operands(
   inputs: readonly (InputInfo | undefined)[],
   ctx: RuleContext<ConvParams>,
-): { x: InputInfo; w: InputInfo; spatial?: number } {
+): { x: InputInfo; w: InputInfo } {
   const x = required(inputs, 0, ctx), w = required(inputs, 1, ctx);
   expectDType(x, 0, FLOAT_TYPES, ctx);
   inputs.forEach((t, i) => {
     if (t && t.dtype !== x.dtype) fail(ctx, `input ${i} has type "${t.dtype}", not "${x.dtype}"`);
   });
-  if (!x.dims || !w.dims) return { x, w };
-  if (x.dims.length < 3 || w.dims.length !== x.dims.length) {
-    fail(ctx, `X of rank ${x.dims.length} and W of rank ${w.dims.length} do not fit`);
-  }
-  const spatial = x.dims.length - 2;
-  checkRank(ctx.params.window, spatial, ctx);
   const b = inputs[2]?.dims;
   if (b && b.length !== 1) fail(ctx, `B has rank ${b.length}, expected 1`);
-  return { x, w, spatial };
+  return { x, w };
+}
+
+/** The number of spatial axes, once X's and W's ranks and the attribute lengths fit. */
+function spatialRank(x: readonly Dim[], w: readonly Dim[], ctx: RuleContext<ConvParams>): number {
+  if (x.length < 3 || w.length !== x.length) {
+    fail(ctx, `X of rank ${x.length} and W of rank ${w.length} do not fit`);
+  }
+  checkRank(ctx.params.window, x.length - 2, ctx);
+  return x.length - 2;
+}
+
+/**
+ * Output dims of a convolution of X by W (N C spatial... layouts), symbolic dims allowed:
+ * ranks, attribute lengths and channel counts checked. Conv, ConvInteger and QLinearConv
+ * share it.
+ * @throws {ShapeError} naming what does not fit
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * const node = { name: "c", opType: "Conv", domain: "", inputs: [], outputs: [], attributes: new Map() };
+ * const params = { window: { autoPad: "VALID" as const }, group: 1 };
+ * assert.deepEqual(convDims(["N", 3, 8, 8], [4, 3, 3, 3], { node, params, opset: 13 }), ["N", 4, 6, 6]);
+ * ```
+ */
+export function convDims(
+  x: readonly Dim[],
+  w: readonly Dim[],
+  ctx: RuleContext<ConvParams>,
+): Dim[] {
+  const spatial = spatialRank(x, w, ctx);
+  const [n, c] = x, [m, cg] = w;
+  checkChannels(ctx, c, mulDim(cg, ctx.params.group), m);
+  const kernel = kernelOf(ctx.params, w);
+  const axis = (i: number, size: number) =>
+    windowAxis(ctx.params.window, i, spatial, size, kernel[i], false);
+  return [n, m, ...knownKernel(kernel, x.slice(2), axis)];
 }
 
 /** Kernel sizes: the attribute, else W's spatial dims (NaN where symbolic). */
@@ -91,14 +121,9 @@ export const Conv = defineOp({
   opType: "Conv",
   prepare: prepareConv,
   infer: (inputs, ctx) => {
-    const { x, w, spatial } = operands(inputs, ctx);
-    if (spatial === undefined) return [{ dtype: x.dtype }];
-    const [n, c] = x.dims!, [m, cg] = w.dims!;
-    checkChannels(ctx, c, mulDim(cg, ctx.params.group), m);
-    const kernel = kernelOf(ctx.params, w.dims!);
-    const axis = (i: number, size: number) =>
-      windowAxis(ctx.params.window, i, spatial, size, kernel[i], false);
-    return [{ dtype: x.dtype, dims: [n, m, ...knownKernel(kernel, x.dims!.slice(2), axis)] }];
+    const { x, w } = operands(inputs, ctx);
+    if (!x.dims || !w.dims) return [{ dtype: x.dtype }];
+    return [{ dtype: x.dtype, dims: convDims(x.dims, w.dims, ctx) }];
   },
   cost: (inputs, outputs) => ({ flops: convFlops(outputs[0], inputs[1].dims?.slice(1)) }),
 });
@@ -142,20 +167,20 @@ export const ConvTranspose = defineOp({
     outputShape: attrInts(node, "output_shape"),
   }),
   infer: (inputs, ctx) => {
-    const { x, w, spatial } = operands(inputs, ctx);
-    if (spatial === undefined) return [{ dtype: x.dtype }];
-    const p = ctx.params;
+    const { x, w } = operands(inputs, ctx);
+    if (!x.dims || !w.dims) return [{ dtype: x.dtype }];
+    const spatial = spatialRank(x.dims, w.dims, ctx), p = ctx.params;
     if (p.outputPadding && p.outputPadding.length !== spatial) {
       fail(ctx, `output_padding has ${p.outputPadding.length} entries, expected ${spatial}`);
     }
     if (p.outputShape && ![spatial, spatial + 2].includes(p.outputShape.length)) {
       fail(ctx, `output_shape has ${p.outputShape.length} entries, expected ${spatial}`);
     }
-    const [n, c] = x.dims!, [cw, mg] = w.dims!;
+    const [n, c] = x.dims, [cw, mg] = w.dims;
     const m = mulDim(mg, p.group);
     checkChannels(ctx, c, cw, m);
-    const kernel = kernelOf(p, w.dims!);
-    const xs = x.dims!.slice(2);
+    const kernel = kernelOf(p, w.dims);
+    const xs = x.dims.slice(2);
     const known = xs.every((d) => typeof d === "number") && kernel.every(Number.isFinite);
     const out = known
       ? convTransposeWindows(p, [0, 0, ...xs as number[]], [0, 0, ...kernel]).map((a) => a.output)

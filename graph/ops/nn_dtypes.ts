@@ -3,7 +3,7 @@
  * @module
  */
 import type { DType } from "../dtype.ts";
-import { ShapeError } from "../errors.ts";
+import { expectType } from "./_common.ts";
 import type { InputInfo, RuleContext } from "./schema.ts";
 
 /** The floating-point types (float16 is computed in float32). */
@@ -28,11 +28,5 @@ export function expectDType(
   allowed: readonly DType[],
   ctx: RuleContext<unknown>,
 ): void {
-  if (!allowed.includes(input.dtype)) {
-    throw new ShapeError(
-      ctx.node.name,
-      ctx.node.opType,
-      `input ${index} has type "${input.dtype}", expected one of ${allowed.join(", ")}`,
-    );
-  }
+  expectType(input, allowed, `input ${index}`, ctx);
 }

@@ -9,9 +9,9 @@ import { ShapeError, UnsupportedDTypeError } from "../errors.ts";
 import { type Node, sizeOf, type TensorType } from "../ir.ts";
 import { attrInt } from "./_attrs.ts";
 import { isConcrete, normalizeAxis } from "./_dims.ts";
-import { required } from "./_common.ts";
+import { expectType, required } from "./_common.ts";
 import { defineOp, type InputInfo, type OpSchema, type RuleContext } from "./schema.ts";
-import { expectType, QUANTIZED } from "./_quant.ts";
+import { QUANTIZED } from "./_quant.ts";
 import { QUANT_INTEGER_OPS } from "./quant_integer.ts";
 
 /** How a tensor `[outer, axis, inner]` maps onto its scales, as the kernels take it. */

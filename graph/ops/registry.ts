@@ -11,6 +11,7 @@ import { RNN_OPS } from "./rnn.ts";
 import { QUANT_OPS } from "./quant.ts";
 import { CONTROL_FLOW_OPS } from "./control_flow.ts";
 import { MICROSOFT_OPS } from "./nn_fused.ts";
+import { withArity } from "./_arity.ts";
 
 const ALL: readonly OpSchema<unknown>[] = [
   ...ELEMENTWISE_OPS,
@@ -23,10 +24,10 @@ const ALL: readonly OpSchema<unknown>[] = [
 ];
 
 const BY_NAME = new Map<string, OpSchema<unknown>>(
-  ALL.map((s) => [s.opType, s]),
+  ALL.map((s) => [s.opType, withArity(s)]),
 );
 
-const MICROSOFT = new Map(MICROSOFT_OPS.map((s) => [s.opType, s]));
+const MICROSOFT = new Map(MICROSOFT_OPS.map((s) => [s.opType, withArity(s)]));
 
 /**
  * The schema of an ai.onnx (or com.microsoft) op, or undefined when meshrt does not implement it.

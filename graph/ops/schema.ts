@@ -24,6 +24,15 @@ export interface NodeCost {
   flops: number;
 }
 
+/**
+ * How many inputs and outputs a node of an op may list, as [min, max] (max Infinity for a
+ * variadic tail). Absent optional ones listed as "" count: ONNX counts positions.
+ */
+export interface Arity {
+  inputs: readonly [number, number];
+  outputs: readonly [number, number];
+}
+
 /** Everything a rule gets besides the inputs. */
 export interface RuleContext<P> {
   node: Node;
@@ -50,6 +59,11 @@ export interface OpSchema<P = unknown> {
   ): NodeCost;
   /** Output 0 reuses input `alias`'s buffer unchanged (Reshape, Squeeze, Identity, ...). */
   alias?: number;
+  /**
+   * The input and output counts the op's spec allows at an ai.onnx opset; the registry
+   * fills it from one table for ops that leave it out.
+   */
+  arity?(opset: number): Arity;
 }
 
 /** Declares an op schema with its params type inferred from `prepare`. */

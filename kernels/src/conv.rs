@@ -1,10 +1,12 @@
 //! Convolution and transposed convolution over 1-, 2- and 3-D images, all handled as 3-D
 //! (missing leading spatial axes have size 1). Conv runs as a GEMM per group whose right
 //! operand is packed straight from the image (implicit im2col; a 1×1 stride-1 kernel reads
-//! the image as the matrix itself), except depthwise 2-D kernels, which run directly.
+//! the image as the matrix itself), except depthwise 2-D kernels, which run directly, and
+//! 3×3 stride-1 ones, which run as Winograd F(2×2, 3×3).
 //! ConvTranspose is a GEMM into column scratch followed by a scatter-add (col2im).
 mod depthwise;
 mod im2col;
+mod winograd;
 
 use crate::gemm::{self, Activation, Bias, Epilogue, Mat, Out, Shape};
 use im2col::Im2col;
@@ -30,15 +32,15 @@ pub struct ConvGeom {
 }
 
 impl ConvGeom {
-    fn input_size(&self) -> usize {
+    pub fn input_size(&self) -> usize {
         self.input.iter().product()
     }
 
-    fn output_size(&self) -> usize {
+    pub fn output_size(&self) -> usize {
         self.output.iter().product()
     }
 
-    fn kernel_size(&self) -> usize {
+    pub fn kernel_size(&self) -> usize {
         self.kernel.iter().product()
     }
 
@@ -81,7 +83,9 @@ impl ConvGeom {
     /// Floats of scratch [`conv`] needs.
     pub fn conv_scratch_len(&self) -> usize {
         if self.is_depthwise() {
-            0
+            depthwise::scratch_len(self)
+        } else if winograd::applies(self) {
+            winograd::scratch_len(self)
         } else {
             self.conv_shape().scratch_len()
         }
@@ -89,7 +93,7 @@ impl ConvGeom {
 
     /// Entries of the tap table [`conv`] needs beside its scratch.
     pub fn conv_taps_len(&self) -> usize {
-        if self.is_depthwise() || self.is_pointwise() {
+        if self.is_depthwise() || self.is_pointwise() || winograd::applies(self) {
             0
         } else {
             self.conv_shape().k
@@ -141,16 +145,11 @@ pub fn conv(
 ) {
     let (in_size, out_size) = (g.input_size(), g.output_size());
     if g.is_depthwise() {
-        let k = g.kernel_size();
-        for (p, (xp, yp)) in x
-            .chunks_exact(in_size)
-            .zip(y.chunks_exact_mut(out_size))
-            .enumerate()
-        {
-            let c = p % g.cin;
-            let b = bias.map_or(0.0, |b| b[c]);
-            depthwise::plane(g, xp, &w[c * k..(c + 1) * k], b, yp, act);
-        }
+        depthwise::run(g, x, w, bias, y, act, scratch.gemm);
+        return;
+    }
+    if winograd::applies(g) {
+        winograd::conv(g, x, w, bias, y, act, scratch.gemm);
         return;
     }
     let s = g.conv_shape();

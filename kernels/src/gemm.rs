@@ -4,12 +4,14 @@
 //! products (few rows) read B in place instead. Bias and activation run in the
 //! micro-kernel's epilogue.
 mod epilogue;
+mod gemv;
 mod micro;
 mod pack;
 pub mod reference;
 
 pub use epilogue::{Activation, Bias, Epilogue};
-pub use pack::{InPlace, Mat, PackB};
+pub use gemv::{dot, dot4};
+pub use pack::{InPlace, Mat, PackB, Panels};
 
 use micro::{Packed, Panel, Pass, Tile};
 
@@ -21,7 +23,7 @@ pub const NR: usize = 8;
 /// Rows of A packed at once (a multiple of MR; MC×KC stays in L2).
 const MC: usize = 64;
 /// Depth of one packed block (KC×NR of B stays in L1).
-const KC: usize = 256;
+pub const KC: usize = 256;
 /// Columns of B packed at once (a multiple of NR).
 const NC: usize = 1024;
 
@@ -32,6 +34,10 @@ const _: () = assert!(MC % MR == 0 && NC % NR == 0 && NR % 4 == 0);
 /// A once per k block and walk B one panel at a time: B is used by few row panels, so
 /// packing it would cost as much as the multiplication.
 const NARROW_M: usize = 128;
+
+/// Products with at most this many columns, over an A whose rows are contiguous, read A in
+/// place: with so few B panels, packing A would cost as much as the multiplication.
+const FEW_COLS: usize = 2 * NR;
 
 /// An m×k by k×n product.
 #[derive(Clone, Copy, Debug)]
@@ -47,8 +53,14 @@ impl Shape {
         let kc = self.k.clamp(1, KC);
         let mp = self.m.next_multiple_of(MR);
         let blocked = kc * (mp.min(MC) + self.n.next_multiple_of(NR).min(NC));
-        if self.m <= NARROW_M {
+        let blocked = if self.m <= NARROW_M {
             blocked.max(kc * (mp + NR))
+        } else {
+            blocked
+        };
+        // Up to four columns of B gathered whole, a packed panel at a time.
+        if self.n <= 4 {
+            blocked.max(self.n * self.k + kc * NR)
         } else {
             blocked
         }
@@ -72,6 +84,27 @@ struct KBlock<'a> {
 /// C = epilogue(A · B) for A m×k and B k×n. `scratch` holds at least
 /// [`Shape::scratch_len`] floats; the caller has checked every view covers its shape.
 pub fn gemm(s: Shape, a: &Mat, b: &impl PackB, c: &mut Out, epi: &Epilogue, scratch: &mut [f32]) {
+    if let (Some(bm), 1, 1) = (b.as_mat(), a.cs, s.m) {
+        gemv::gemv(&a.data[..s.k], bm, &mut c.data[..s.n], epi);
+        return;
+    }
+    if (1..=4).contains(&s.n) && s.k > 0 && a.cs == 1 {
+        let (buf, panel) = scratch.split_at_mut(s.n * s.k);
+        // Columns of a matrix with unit row stride are read where they lie.
+        let direct = b.as_mat().filter(|m| m.rs == 1);
+        if direct.is_none() {
+            gather_columns(s, b, buf, panel);
+        }
+        let col = |j: usize| -> &[f32] {
+            let j = j.min(s.n - 1);
+            match direct {
+                Some(m) => &m.data[j * m.cs..][..s.k],
+                None => &buf[j * s.k..(j + 1) * s.k],
+            }
+        };
+        gemv::few_columns(s, a, core::array::from_fn(col), c, epi);
+        return;
+    }
     let kblocks = s.k.div_ceil(KC).max(1);
     for kb in 0..kblocks {
         let pc = kb * KC;
@@ -85,10 +118,49 @@ pub fn gemm(s: Shape, a: &Mat, b: &impl PackB, c: &mut Out, epi: &Epilogue, scra
             pass,
             epi,
         };
-        if s.m <= NARROW_M && b.reads_in_place() {
+        if s.n <= FEW_COLS && a.cs == 1 {
+            few_columns(s, a, b, &block, c, scratch);
+        } else if s.m <= NARROW_M && b.reads_in_place() {
             narrow(s, a, b, &block, c, scratch);
         } else {
             blocked(s, a, b, &block, c, scratch);
+        }
+    }
+}
+
+/// Writes B's n columns contiguously into `cols` (column j at j·k), packing KC rows at a
+/// time through `panel`.
+fn gather_columns(s: Shape, b: &impl PackB, cols: &mut [f32], panel: &mut [f32]) {
+    for p0 in (0..s.k).step_by(KC) {
+        let kc = KC.min(s.k - p0);
+        b.pack(p0, kc, 0, s.n, &mut panel[..kc * NR]);
+        for (p, row) in panel[..kc * NR].chunks_exact(NR).enumerate() {
+            for (j, &v) in row[..s.n].iter().enumerate() {
+                cols[j * s.k + p0 + p] = v;
+            }
+        }
+    }
+}
+
+/// One k block of a product with few columns: B packed (all of its panels), A read in
+/// place, MR rows at a time.
+fn few_columns(s: Shape, a: &Mat, b: &impl PackB, k: &KBlock, c: &mut Out, scratch: &mut [f32]) {
+    let pb = &mut scratch[..s.n.next_multiple_of(NR) * k.kc];
+    b.pack(k.pc, k.kc, 0, s.n, pb);
+    for j in (0..s.n).step_by(NR) {
+        let panel = Packed(&pb[j * k.kc..]);
+        for i in (0..s.m).step_by(MR) {
+            let rows = core::array::from_fn(|ii| {
+                let r = (i + ii).min(s.m - 1);
+                a.data.get(r * a.rs + k.pc..).unwrap_or(&[])
+            });
+            let tile = Tile {
+                i,
+                j,
+                rows: MR.min(s.m - i),
+                cols: NR.min(s.n - j),
+            };
+            micro::run_rows(rows, &panel, k.kc, c, &tile, k.pass, k.epi);
         }
     }
 }

@@ -3,7 +3,7 @@
 //! plus the global average and max over whole planes.
 use crate::conv::tap_range;
 use crate::math::pow;
-use crate::simd::load;
+use crate::simd::{load, store};
 use core::arch::wasm32::*;
 
 /// Every size of one pooling, spatial axes as (depth, height, width).
@@ -122,10 +122,24 @@ fn windows(g: &PoolGeom, mut f: impl FnMut(usize, &Window)) {
 pub trait MaxElem: Copy + PartialOrd {
     /// The output of a window with no tap inside the input.
     const LOWEST: Self;
+
+    /// Max pooling of one plane whose windows all lie inside it ([`is_plain_2d`]).
+    fn max_plane_2d(g: &PoolGeom, x: &[Self], y: &mut [Self]) {
+        max_plane_2d(g, x, y);
+    }
 }
 
 impl MaxElem for f32 {
     const LOWEST: Self = f32::MIN;
+
+    /// Windows two wide at stride two along x, four outputs per vector.
+    fn max_plane_2d(g: &PoolGeom, x: &[f32], y: &mut [f32]) {
+        if g.kernel[2] == 2 && g.strides[2] == 2 {
+            max_plane_2d_pairs(g, x, y);
+        } else {
+            max_plane_2d(g, x, y);
+        }
+    }
 }
 impl MaxElem for f64 {
     const LOWEST: Self = f64::MIN;
@@ -156,6 +170,12 @@ pub fn max_pool<T: MaxElem>(
             (c[0] * ih + c[1]) * iw + c[2]
         }
     };
+    if indices.is_none() && out_size > 0 && is_plain_2d(g) {
+        for (xp, yp) in x.chunks_exact(in_size).zip(y.chunks_exact_mut(out_size)) {
+            T::max_plane_2d(g, xp, yp);
+        }
+        return;
+    }
     for p in 0..g.planes {
         let xp = &x[p * in_size..(p + 1) * in_size];
         windows(g, |o, w| {
@@ -172,6 +192,83 @@ pub fn max_pool<T: MaxElem>(
             }
         });
     }
+}
+
+/// Whether every window is a whole kh×kw block of one plane: 2-D, no padding, no
+/// dilation (the output size then keeps every window inside the input).
+fn is_plain_2d(g: &PoolGeom) -> bool {
+    g.input[0] == 1
+        && g.kernel[0] == 1
+        && g.pads == [0; 3]
+        && g.dilations == [1; 3]
+        && (0..3).all(|a| {
+            g.output[a] == 0 || (g.output[a] - 1) * g.strides[a] + g.kernel[a] <= g.input[a]
+        })
+}
+
+/// Max pooling of one plane whose windows all lie inside it ([`is_plain_2d`]), with the
+/// generic path's tie and NaN behaviour: the first tap starts, a later one wins if greater.
+fn max_plane_2d<T: MaxElem>(g: &PoolGeom, x: &[T], y: &mut [T]) {
+    let ([_, kh, kw], [_, sh, sw], iw) = (g.kernel, g.strides, g.input[2]);
+    let ow = g.output[2];
+    for (oy, row) in y.chunks_exact_mut(ow).enumerate() {
+        for (ox, out) in row.iter_mut().enumerate() {
+            let at = oy * sh * iw + ox * sw;
+            let mut best = x[at];
+            for ty in 0..kh {
+                for &v in &x[at + ty * iw..at + ty * iw + kw] {
+                    if v > best {
+                        best = v;
+                    }
+                }
+            }
+            *out = best;
+        }
+    }
+}
+
+/// [`max_plane_2d`] for f32 windows two wide at stride two along x. Each tap replaces the
+/// lanes it is greater in, so ties and NaNs go as in the scalar path.
+fn max_plane_2d_pairs(g: &PoolGeom, x: &[f32], y: &mut [f32]) {
+    let ([_, kh, _], sh, iw, ow) = (g.kernel, g.strides[1], g.input[2], g.output[2]);
+    for (oy, row) in y.chunks_exact_mut(ow).enumerate() {
+        let top = oy * sh * iw;
+        let mut ox = 0;
+        while ox + 4 <= ow {
+            let mut best = None;
+            for ty in 0..kh {
+                let at = top + ty * iw + 2 * ox;
+                let (a, b) = (load(x, at), load(x, at + 4));
+                let even = i32x4_shuffle::<0, 2, 4, 6>(a, b);
+                let odd = i32x4_shuffle::<1, 3, 5, 7>(a, b);
+                let m = best.map_or(even, |m| greater(m, even));
+                best = Some(greater(m, odd));
+            }
+            if let Some(m) = best {
+                store(row, ox, m);
+            }
+            ox += 4;
+        }
+        for (o, out) in row.iter_mut().enumerate().skip(ox) {
+            let at = top + 2 * o;
+            let mut m = x[at];
+            for ty in 0..kh {
+                for &v in &x[at + ty * iw..at + ty * iw + 2] {
+                    if v > m {
+                        m = v;
+                    }
+                }
+            }
+            *out = m;
+        }
+    }
+}
+
+/// `v` in the lanes where it is greater than `best`, else `best` (a NaN never replaces or
+/// is replaced).
+#[inline(always)]
+fn greater(best: v128, v: v128) -> v128 {
+    v128_bitselect(v, best, f32x4_gt(v, best))
 }
 
 /// Average pooling: each window's sum over its taps inside the input, divided by that

@@ -1,6 +1,7 @@
 /**
  * The worker agent: joins a cluster over a bus, reports its capabilities and heartbeats,
- * loads the stages the coordinator assigns and runs the frames that reach them.
+ * loads the stages the coordinator assigns and runs the frames that reach them, each stage
+ * in a thread of its own so that this one keeps moving frames while stages compute.
  * @module
  */
 import { create, fromBinary, toBinary } from "@bufbuild/protobuf";
@@ -18,12 +19,13 @@ import {
 } from "../../proto/gen/mesh_pb.ts";
 import type { Bus, BusSubscription } from "../../bus/bus.ts";
 import { receiveFrames, sendFrame } from "../../bus/frames.ts";
+import { encodeTensorFrame } from "../../bus/tensor_frame.ts";
 import type { Subjects } from "../../bus/subjects.ts";
 import { fromWire, toWire } from "../../graph/wire.ts";
 import type { Tensor } from "../../graph/tensor.ts";
 import { supportedOps } from "../../graph/ops/registry.ts";
-import { InferenceSession } from "../session.ts";
-import { calibrateWasm, type Speeds } from "./calibrate.ts";
+import { StageThread } from "./stage_thread.ts";
+import { calibrate, type Speeds, type WorkerBackend } from "./calibrate.ts";
 
 /** Options of a {@linkcode WorkerAgent}. */
 export interface AgentOptions {
@@ -34,11 +36,15 @@ export interface AgentOptions {
   heartbeatMs?: number;
   /** Measured speeds; calibrated at start when absent. */
   speeds?: Speeds;
+  /** Where stages run: "webgpu" runs each node on WebGPU where it can, WASM elsewhere. */
+  backend?: WorkerBackend;
+  /** The WebGPU adapter's description, for the coordinator's view. */
+  adapter?: string;
 }
 
 interface LoadedStage {
   key: string;
-  session: InferenceSession;
+  thread: StageThread;
   spec: LoadStage;
   subscription: BusSubscription;
 }
@@ -70,6 +76,8 @@ export class WorkerAgent {
     readonly name: string,
     readonly memoryBytes: number,
     readonly speeds: Speeds,
+    readonly backend: WorkerBackend,
+    readonly adapter: string,
   ) {}
 
   /** Calibrates (unless speeds are given), joins and starts heartbeating. */
@@ -79,13 +87,16 @@ export class WorkerAgent {
     options: AgentOptions = {},
   ): Promise<WorkerAgent> {
     const id = options.id ?? crypto.randomUUID().slice(0, 8);
+    const backend = options.backend ?? "wasm";
     const agent = new WorkerAgent(
       bus,
       subjects,
       id,
       options.name ?? `worker-${id}`,
       options.memoryBytes ?? 2 ** 31,
-      options.speeds ?? await calibrateWasm(),
+      options.speeds ?? await calibrateBackends(backend),
+      backend,
+      options.adapter ?? "",
     );
     agent.#control = receiveFrames(bus, subjects.workerControl(id), (frame) => {
       const ack = agent.#onControl(frame.data);
@@ -111,7 +122,8 @@ export class WorkerAgent {
     const info = create(WorkerInfoSchema, {
       id: this.id,
       name: this.name,
-      backends: ["wasm"],
+      backends: this.#providers(),
+      adapter: this.adapter,
       ops: supportedOps(),
       memoryBytes: BigInt(this.memoryBytes),
       gflops: this.speeds,
@@ -141,14 +153,20 @@ export class WorkerAgent {
   async #load(spec: LoadStage): Promise<void> {
     const subject = this.subjects.stage(spec.model, spec.version, spec.generation, spec.index);
     if (this.#stages.has(subject)) return;
-    const session = await InferenceSession.create(spec.onnx, {
+    const thread = await StageThread.start(spec.onnx, {
       graphOptimizationLevel: "disabled",
+      executionProviders: spec.backend === "webgpu" ? this.#providers() : ["wasm"],
     });
     const subscription = receiveFrames(this.bus, subject, (f) => this.#onFrame(subject, f.data), {
       queue: subject,
     });
-    this.#stages.set(subject, { key: subject, session, spec, subscription });
+    this.#stages.set(subject, { key: subject, thread, spec, subscription });
     await this.bus.flush();
+  }
+
+  /** Backends in order of preference; WASM runs whatever WebGPU declines. */
+  #providers(): WorkerBackend[] {
+    return this.backend === "webgpu" ? ["webgpu", "wasm"] : ["wasm"];
   }
 
   #unload(spec: UnloadStage): void {
@@ -160,7 +178,7 @@ export class WorkerAgent {
 
   #drop(stage: LoadedStage): void {
     stage.subscription.unsubscribe();
-    stage.session.release();
+    stage.thread.release();
     this.#stages.delete(stage.key);
   }
 
@@ -169,24 +187,21 @@ export class WorkerAgent {
     const frame = fromBinary(TensorFrameSchema, data);
     if (!stage) return;
     this.#inFlight++;
-    const start = performance.now();
     try {
       if (frame.deadlineMs > 0n && Date.now() > Number(frame.deadlineMs)) {
         throw new Error("the request's deadline passed before this stage ran");
       }
       const feeds: Record<string, Tensor> = {};
       for (const w of frame.tensors) feeds[w.name] = fromWire(w);
-      const outputs = await stage.session.run(feeds);
+      const { outputs, ms } = await stage.thread.run(feeds);
       frame.tensors = Object.entries(outputs).map(([name, t]) => toWire(name, t));
       frame.timings.push(
-        create(StageTimingSchema, {
-          requestId: frame.requestId,
-          stage: stage.spec.index,
-          ms: performance.now() - start,
-        }),
+        create(StageTimingSchema, { requestId: frame.requestId, stage: stage.spec.index, ms }),
       );
     } catch (e) {
-      await this.#fail(frame, stage.spec.index, e as Error);
+      // A stage unloaded meanwhile belongs to a retired placement: the coordinator has
+      // resent its requests to the new one, so its frames are dropped, not failed.
+      if (this.#stages.get(key) === stage) await this.#fail(frame, stage.spec.index, e as Error);
       return;
     } finally {
       this.#inFlight--;
@@ -194,7 +209,7 @@ export class WorkerAgent {
     const next = stage.spec.nextSubject || frame.replyTo;
     // A frame that cannot be forwarded (the next stage is being re-placed) is dropped: the
     // coordinator resubmits every request that does not come back in time.
-    await sendFrame(this.bus, next, toBinary(TensorFrameSchema, frame)).catch(() => {});
+    await sendFrame(this.bus, next, encodeTensorFrame(frame)).catch(() => {});
   }
 
   async #fail(frame: TensorFrame, index: number, e: Error): Promise<void> {
@@ -205,6 +220,12 @@ export class WorkerAgent {
       message: e.message,
       stage: index,
     });
-    await sendFrame(this.bus, frame.replyTo, toBinary(TensorFrameSchema, frame)).catch(() => {});
+    await sendFrame(this.bus, frame.replyTo, encodeTensorFrame(frame)).catch(() => {});
   }
+}
+
+/** Speeds of `backend` and of WASM, which runs the nodes any other backend declines. */
+async function calibrateBackends(backend: WorkerBackend): Promise<Speeds> {
+  const wasm = await calibrate("wasm");
+  return backend === "wasm" ? wasm : { ...wasm, ...await calibrate(backend) };
 }

@@ -12,7 +12,8 @@ import { ShapeError } from "../../graph/errors.ts";
 import type { Kernels } from "../../kernels/mod.ts";
 import { ExecutionError } from "../errors.ts";
 import type { Arena } from "./arena.ts";
-import { type GraphPlan, planGraph, type PlannedNode } from "./plan.ts";
+import { graphConstants, type GraphPlan, planGraph, type PlannedNode } from "./plan.ts";
+import type { Constants } from "./fuse_epilogues.ts";
 import { RuntimeTensor } from "./runtime_tensor.ts";
 import { Scope } from "./scope.ts";
 import { runIf, runLoop } from "./control_flow.ts";
@@ -23,6 +24,7 @@ import type { Graph, Node } from "../../graph/ir.ts";
 import type { GpuDevice } from "../webgpu/device.ts";
 import type { GpuKernel } from "../webgpu/kernel.ts";
 import type { ArenaBuffer } from "./runtime_tensor.ts";
+import { TapeRecorder } from "./tape.ts";
 
 /** Per-node wall time, collected when profiling is on. */
 export interface NodeProfile {
@@ -49,12 +51,19 @@ export class Executor {
   readonly #constants = new Map<HostTensor, RuntimeTensor>();
   readonly #deviceConstants = new Map<ArenaBuffer, RuntimeTensor>();
   readonly #plans = new WeakMap<Graph, GraphPlan>();
+  /** For each subgraph of a planned graph, the constants of the graphs enclosing it. */
+  readonly #outer = new WeakMap<Graph, Constants>();
   /** Filled while profiling; undefined otherwise. */
   profile?: NodeProfile[];
   /** Bytes that crossed between host and device in runs (weights uploaded once excluded). */
   readonly transfers: Transfers = { toDevice: 0, toHost: 0 };
 
-  constructor(readonly kernels: Kernels, readonly arena: Arena, readonly gpu?: GpuDevice) {}
+  /** Records and replays node tapes; single-threaded kernels only (calls split over threads are not recorded). */
+  readonly #tapes?: TapeRecorder;
+
+  constructor(readonly kernels: Kernels, readonly arena: Arena, readonly gpu?: GpuDevice) {
+    if (kernels.threads === 1) this.#tapes = new TapeRecorder(kernels, arena);
+  }
 
   /**
    * The plan of a graph, made once.
@@ -67,10 +76,22 @@ export class Executor {
   ): GraphPlan {
     let plan = this.#plans.get(graph);
     if (!plan) {
-      plan = planGraph(graph, opset, gpuKernels);
+      const outer = this.#outer.get(graph) ?? (() => undefined);
+      plan = planGraph(graph, opset, gpuKernels, outer);
       this.#plans.set(graph, plan);
+      this.#enclose(graph, graphConstants(graph, outer));
     }
     return plan;
+  }
+
+  /** Notes `constants` as what the subgraphs of `graph` see of their enclosing graphs. */
+  #enclose(graph: Graph, constants: Constants): void {
+    for (const node of graph.nodes) {
+      for (const a of node.attributes.values()) {
+        const graphs = a.kind === "graph" ? [a.value] : a.kind === "graphs" ? a.value : [];
+        for (const g of graphs) this.#outer.set(g, constants);
+      }
+    }
   }
 
   /** A tensor of `dtype` and `dims` in fresh arena memory, or on the device. */
@@ -292,7 +313,7 @@ export class Executor {
     opset: number,
     scope: Scope,
   ): RuntimeTensor[] {
-    const { node, schema, params } = step;
+    const { schema } = step;
     const types = this.#outputTypes(step, inputs, opset, scope);
     if (schema.alias !== undefined) {
       return [this.share(inputs[schema.alias]!, types[0].dtype, types[0].dims)];
@@ -301,14 +322,7 @@ export class Executor {
     if (outputs.some((o) => o.size > 0) || outputs.length === 0) {
       try {
         if (step.gpu) this.#runGpu(step.gpu, step, inputs, outputs);
-        else {step.kernel!({
-            node,
-            params,
-            inputs,
-            outputs,
-            kernels: this.kernels,
-            ...this.#scratch,
-          });}
+        else this.#runWasm(step, inputs, outputs);
       } catch (e) {
         for (const o of outputs) this.release(o);
         throw e;
@@ -317,6 +331,24 @@ export class Executor {
       }
     }
     return outputs;
+  }
+
+  /**
+   * Runs a WASM node: replays its tape when one fits, else runs its binding (recording a
+   * tape when its output types are fixed by its input types alone).
+   */
+  #runWasm(
+    step: PlannedNode,
+    inputs: (RuntimeTensor | undefined)[],
+    outputs: RuntimeTensor[],
+  ): void {
+    const tapes = this.#tapes;
+    if (step.tape && tapes!.replay(step.tape, inputs, outputs)) return;
+    const { node, params } = step;
+    const args = { node, params, inputs, outputs, kernels: this.kernels, ...this.#scratch };
+    if (tapes && step.shapes && tapes.tapeable(node.opType)) {
+      step.tape = tapes.record(step.kernel!, args);
+    } else step.kernel!(args);
   }
 
   #runGpu(
@@ -348,9 +380,8 @@ export class Executor {
     opset: number,
     scope: Scope,
   ): ConcreteType[] {
-    let key = "";
-    for (const t of inputs) key += t ? `${t.dtype}[${t.dims}]` : "_";
-    if (step.shapes?.key === key) return step.shapes.types;
+    if (step.shapes && sameTypes(step.shapes, inputs)) return step.shapes.types;
+    step.tape = undefined;
     const memory = this.kernels.memory;
     let readVariable = false;
     const infos = inputs.map((t, i): InputInfo | undefined =>
@@ -365,7 +396,11 @@ export class Executor {
     );
     const types = step.schema.infer(infos, { node: step.node, params: step.params, opset })
       .map((t) => ({ dtype: t.dtype, dims: concreteDims(t, step) }));
-    step.shapes = readVariable ? undefined : { key, types };
+    step.shapes = readVariable ? undefined : {
+      dtypes: inputs.map((t) => t?.dtype),
+      dims: inputs.map((t) => t?.dims),
+      types,
+    };
     return types;
   }
 
@@ -402,6 +437,30 @@ export class Executor {
 export interface ConcreteType {
   dtype: DType;
   dims: number[];
+}
+
+/** A node's output types, and the input types they were inferred for. */
+export interface ShapeCache {
+  dtypes: (DType | undefined)[];
+  dims: (readonly number[] | undefined)[];
+  types: ConcreteType[];
+}
+
+/** Whether `inputs` have the types `cache` was inferred for (dims arrays are often shared). */
+function sameTypes(cache: ShapeCache, inputs: readonly (RuntimeTensor | undefined)[]): boolean {
+  if (cache.dims.length !== inputs.length) return false;
+  for (let i = 0; i < inputs.length; i++) {
+    const t = inputs[i], dims = cache.dims[i];
+    if (!t || !dims) {
+      if (t || dims) return false;
+      continue;
+    }
+    if (t.dtype !== cache.dtypes[i]) return false;
+    if (t.dims === dims) continue;
+    if (t.dims.length !== dims.length) return false;
+    for (let j = 0; j < dims.length; j++) if (t.dims[j] !== dims[j]) return false;
+  }
+  return true;
 }
 
 /** Thrown inside a step that needs a device value's elements on the host; the run fetches them. */

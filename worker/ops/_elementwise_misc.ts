@@ -5,6 +5,7 @@
 import { dtypeBytes, dtypeToOnnx } from "../../graph/dtype.ts";
 import type { CastParams, ClipParams } from "../../graph/ops/elementwise.ts";
 import { callCast } from "./_elementwise_calls.ts";
+import { f32Bits } from "./_f32.ts";
 import type { KernelArgs, KernelTable } from "./kernel.ts";
 
 /** Clip's bounds as pointers to one element of the input's type; 0 for none. */
@@ -12,8 +13,7 @@ function clipBounds(args: KernelArgs<ClipParams>): [number, number] {
   const { inputs: [x, lo, hi], params: { min, max }, kernels } = args;
   if (min === undefined || max === undefined) return [lo?.ptr ?? 0, hi?.ptr ?? 0];
   // Attribute bounds (before opset 11) are float32 values; the cast kernel converts them.
-  const f32 = args.scratch(8);
-  new Float32Array(kernels.memory.buffer, f32, 2).set([min, max]);
+  const f32 = args.i32s(f32Bits([min, max]));
   const bytes = dtypeBytes(x!.dtype);
   const typed = args.scratch(2 * bytes);
   callCast(kernels, "float32", x!.dtype, { ptr: f32, size: 2, dims: [2] }, {

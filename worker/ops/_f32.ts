@@ -33,3 +33,8 @@ export function f32Output(args: KernelArgs<unknown>, t: RuntimeTensor): F32Outpu
     args.kernels.call("quant_cast_from_f32", ptr, t.ptr, dtypeToOnnx(t.dtype), t.size);
   return { ptr, commit };
 }
+
+/** The bits of f32 values as i32s, to pass them through an i32 array. */
+export function f32Bits(values: readonly number[]): number[] {
+  return Array.from(new Int32Array(new Float32Array(values).buffer));
+}

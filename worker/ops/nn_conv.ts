@@ -16,6 +16,7 @@ import type { KernelArgs } from "./kernel.ts";
 import { window3 } from "./nn_geom.ts";
 import { asF32, f32Output } from "./_f32.ts";
 import { NO_ACTIVATION } from "../../graph/ops/nn_fused.ts";
+import { convOnThreads } from "./nn_threads.ts";
 
 function describe(args: KernelArgs<ConvParams>, windows: AxisWindow[]): number[] {
   const [x] = args.inputs as RuntimeTensor[], [y] = args.outputs;
@@ -43,7 +44,7 @@ function run(args: KernelArgs<ConvParams>, desc: number[], transpose: boolean): 
     args.kernels.call("conv_transpose_f32", ...operands, y.ptr, out.size, ...scratch);
   } else {
     const act = args.params.activation ?? NO_ACTIVATION;
-    args.kernels.call("conv_f32", ...operands, y.ptr, out.size, ...act, ...scratch);
+    convOnThreads(args, desc, [...operands, y.ptr, out.size, ...act, ...scratch]);
   }
   y.commit();
 }

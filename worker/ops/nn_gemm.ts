@@ -10,6 +10,7 @@ import { type Activation, NO_ACTIVATION } from "../../graph/ops/nn_fused.ts";
 import type { RuntimeTensor } from "../engine/runtime_tensor.ts";
 import type { KernelArgs } from "./kernel.ts";
 import { asF32, f32Output } from "./_f32.ts";
+import { gemmOnThreads } from "./nn_threads.ts";
 
 /** One batched GEMM: Y[i] = alpha · A[i]·B[i] + beta · C. */
 interface GemmCall {
@@ -72,11 +73,10 @@ function runGemm(args: KernelArgs, g: GemmCall): void {
   const y = f32Output(args, g.y);
   const scratchLen = gemmScratch(args, g.m, g.k, g.n);
   const scratch = args.scratch(scratchLen * 4);
-  args.kernels.call(
-    "gemm_f32",
+  gemmOnThreads(args, desc, [
     ...[d, desc.length, a, g.a.size, b, g.b.size, ...c, y.ptr, g.y.size],
     ...[g.alpha, g.beta, ...(g.activation ?? NO_ACTIVATION), scratch, scratchLen],
-  );
+  ]);
   y.commit();
 }
 

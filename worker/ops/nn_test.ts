@@ -107,7 +107,10 @@ Deno.test("nn ops pass every ONNX node test that ONNX Runtime passes", async () 
 
 Deno.test("MatMul's packed GEMM matches a reference on odd and blocked sizes", async () => {
   const rnd = random(7);
-  for (const [m, k, n] of [[1, 1, 1], [7, 13, 5], [67, 129, 33], [131, 300, 1030], [3, 0, 4]]) {
+  const sizes = [[1, 1, 1], [7, 13, 5], [67, 129, 33], [131, 300, 1030], [3, 0, 4]];
+  // One row (no packing), and few columns (A read in place), past one k block too.
+  sizes.push([1, 37, 21], [1, 300, 70], [5, 33, 3], [9, 300, 16], [9, 300, 4], [6, 20, 1]);
+  for (const [m, k, n] of sizes) {
     const a = floats(m * k, rnd), b = floats(k * n, rnd);
     const y = await runNode("MatMul", {}, [
       new Tensor("float32", a, [m, k]),
@@ -178,6 +181,25 @@ Deno.test("Gemm applies transposes, alpha, beta and a broadcast C", async () => 
   }
 });
 
+Deno.test("Gemm of one row or of few columns reads B in either layout directly", async () => {
+  for (const [m, k, n] of [[1, 70, 19], [5, 70, 3], [6, 9, 4]]) await gemmBothLayouts(m, k, n);
+});
+
+async function gemmBothLayouts(m: number, k: number, n: number): Promise<void> {
+  const rnd = random(13);
+  const a = floats(m * k, rnd), b = floats(k * n, rnd), c = floats(n, rnd);
+  for (const transB of [0, 1]) {
+    const feeds = [
+      new Tensor("float32", a, [m, k]),
+      new Tensor("float32", b, transB ? [n, k] : [k, n]),
+      new Tensor("float32", c, [n]),
+    ];
+    const y = await runNode("Gemm", { transB: int(transB) }, feeds, 13);
+    const ab = matmulRef(a, b, [m, k, n], transB ? [k, 1, 1, k] : undefined);
+    assertClose(y.data as Float32Array, ab.map((v, i) => v + c[i % n]));
+  }
+}
+
 interface Conv2d {
   x: number[];
   w: number[];
@@ -225,7 +247,7 @@ function convRef(
   return [y, [n, co, oh, ow]];
 }
 
-Deno.test("Conv matches a direct reference on its GEMM, in-place and depthwise paths", async () => {
+Deno.test("Conv matches a direct reference on its GEMM, in-place, depthwise and Winograd paths", async () => {
   const rnd = random(10);
   // x, w, group, strides, dilations, pads
   const cases: Conv2d[] = ([
@@ -237,6 +259,17 @@ Deno.test("Conv matches a direct reference on its GEMM, in-place and depthwise p
     [[1, 3, 20, 37], [3, 1, 3, 3], 3, [1, 3], [1, 1], [1, 1, 1, 1]],
     [[1, 3, 20, 37], [3, 1, 7, 7], 3, [1, 2], [1, 1], [3, 3, 3, 3]],
     [[1, 16, 9, 11], [200, 16, 1, 1], 1, [1, 1], [1, 1], [0, 0, 0, 0]],
+    // Few output pixels: the weights are read in place.
+    [[1, 10, 1, 6], [13, 10, 1, 3], 1, [1, 1], [1, 1], [0, 1, 0, 1]],
+    // At most four output pixels: dot products, against the image itself or its columns.
+    [[1, 16, 1, 1], [12, 16, 1, 1], 1, [1, 1], [1, 1], [0, 0, 0, 0]],
+    [[1, 8, 2, 2], [10, 8, 1, 1], 1, [1, 1], [1, 1], [0, 0, 0, 0]],
+    [[1, 6, 1, 5], [9, 6, 1, 3], 1, [1, 1], [1, 1], [0, 0, 0, 0]],
+    [[1, 5, 1, 8], [7, 5, 1, 3], 1, [1, 2], [1, 1], [0, 1, 0, 1]],
+    // 3×3 stride 1: Winograd, with odd sizes, uneven pads, a second image, many tiles.
+    [[1, 9, 11, 21], [10, 9, 3, 3], 1, [1, 1], [1, 1], [1, 1, 1, 1]],
+    [[2, 8, 7, 13], [8, 8, 3, 3], 1, [1, 1], [1, 1], [0, 2, 1, 0]],
+    [[1, 8, 5, 150], [9, 8, 3, 3], 1, [1, 1], [1, 1], [1, 1, 1, 1]],
   ] as const).map(([x, w, group, strides, dilations, pads]) => ({
     x: [...x],
     w: [...w],
@@ -303,6 +336,7 @@ Deno.test("gemm_f32's epilogue applies each activation as its ONNX op defines it
     [5, 0.1, 0, (v) => (v >= 0 ? v : 0.1 * v)],
     [6, 0, 0, (v) => v * Math.min(Math.max(v / 6 + 0.5, 0), 1)],
     [7, 0, 0, Math.tanh],
+    [8, 1.5, -0.25, (v) => 1.5 * v * Math.min(Math.max(v / 6 + 0.5, 0), 1) - 0.25],
   ];
   const plain = matmulRef(a, b, [m, depth, n]);
   for (const [code, p0, p1, f] of acts) {
@@ -328,4 +362,26 @@ Deno.test("gemm_f32's epilogue applies each activation as its ONNX op defines it
     );
     assertClose(f32().subarray(at(3) / 4, at(3) / 4 + m * n), plain.map(f), 1e-5);
   }
+});
+
+Deno.test("MaxPool of whole 2×2 windows matches the first-greatest rule, NaN included", async () => {
+  const rnd = random(14);
+  const [h, w] = [4, 22];
+  const x = floats(3 * h * w, rnd).map((v, i) => (i % 7 === 0 ? NaN : i % 5 === 0 ? 0.5 : v));
+  const attrs = { kernel_shape: ints([2, 2]), strides: ints([2, 2]) };
+  const y = await runNode("MaxPool", attrs, [new Tensor("float32", x, [1, 3, h, w])]);
+  const expected: number[] = [];
+  for (let c = 0; c < 3; c++) {
+    for (let oy = 0; oy < h / 2; oy++) {
+      for (let ox = 0; ox < w / 2; ox++) {
+        let best: number | undefined;
+        for (const [dy, dx] of [[0, 0], [0, 1], [1, 0], [1, 1]]) {
+          const v = x[(c * h + 2 * oy + dy) * w + 2 * ox + dx];
+          if (best === undefined || v > best) best = v;
+        }
+        expected.push(best!);
+      }
+    }
+  }
+  assert.deepEqual(Array.from(y.data as Float32Array), Array.from(Float32Array.from(expected)));
 });

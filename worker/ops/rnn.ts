@@ -5,12 +5,7 @@
  */
 import type { RnnParams } from "../../graph/ops/rnn.ts";
 import type { KernelArgs, KernelTable } from "./kernel.ts";
-import { asF32, type F32Output, f32Output } from "./_f32.ts";
-
-/** The bits of f32 values, to pass them through an i32 array. */
-function f32Bits(values: readonly number[]): number[] {
-  return Array.from(new Int32Array(new Float32Array(values).buffer));
-}
+import { asF32, f32Bits, type F32Output, f32Output } from "./_f32.ts";
 
 /**
  * The kernels' configuration array: `[seq, batch, input, hidden, dirs, reverse,
@@ -38,7 +33,7 @@ function config(args: KernelArgs<RnnParams>) {
     ...f32Bits(acts.map((a) => a.alpha)),
     ...f32Bits(acts.map((a) => a.beta)),
   ]);
-  const workspace = (input + hidden + seq * batch + batch + 1) * gh + hidden + 3 * batch * hidden;
+  const workspace = (seq * batch + batch + 1) * gh + hidden + 3 * batch * hidden;
   return { cfg, workspace };
 }
 

@@ -1,38 +1,34 @@
 /**
- * WebGPU kernels that work along axes: Softmax and LogSoftmax, the Reduce* family, and
- * BatchNormalization (inference), InstanceNormalization and LayerNormalization. Each
- * thread owns one output row and walks it, accumulating in f32.
+ * WebGPU kernels that fold along axes: Softmax and LogSoftmax, the Reduce* family, and
+ * ArgMax/ArgMin (int64 indices written as whole u32 pairs). Values accumulate in f32.
  * @module
  */
-import { axisOf, reducedAxes, type ReduceParams, softmaxBlock } from "../../graph/ops/reduce.ts";
-import type { LayerNormParams, SoftmaxParams } from "../../graph/ops/reduce.ts";
-import type { BatchNormParams } from "../../graph/ops/nn_norm.ts";
+import { type ArgParams, axisBlock, axisOf, reducedAxes } from "../../graph/ops/reduce.ts";
+import type { ReduceParams, SoftmaxParams } from "../../graph/ops/reduce.ts";
+import { softmaxBlock } from "../../graph/ops/reduce.ts";
 import { sizeOf } from "../../graph/ir.ts";
 import { reducePasses } from "../ops/reduce.ts";
-import { gridFor, Params } from "./device.ts";
-import type { GpuKernel, GpuKernelArgs, GpuSupportQuery } from "./kernel.ts";
-import { flatShader, hostValues } from "./movement_common.ts";
+import type { GpuKernel, GpuKernelArgs } from "./kernel.ts";
+import { INFINITY } from "./math_wgsl.ts";
+import { AT, dispatchRows, type RowFold } from "./math_rows.ts";
+import { hostValues } from "./movement_common.ts";
 import { sameFloats } from "./nn_support.ts";
 import { type WgslFloat, wgslFloat } from "./wgsl.ts";
-
-/** Whether only the first output is wanted (the statistics outputs are WASM's). */
-function firstOutputOnly(q: GpuSupportQuery<unknown>): boolean {
-  return q.node.outputs.slice(1).every((o) => o === "");
-}
 
 function typeOf(args: GpuKernelArgs<unknown>): WgslFloat {
   return wgslFloat(args.inputs[0]!.dtype, args.gpu.f16)!;
 }
 
-/** `P` fields of the row kernels: rows are `outer × inner`, each `n` long at stride inner. */
-const ROW_FIELDS = "outer: u32, len: u32, inner: u32, eps: f32, count: f32";
-
-/** WGSL: the row's first element offset `base` for thread `i`. */
-const ROW_BASE = "  let base = (i / p.inner) * p.len * p.inner + i % p.inner;";
-
-function rowParams(rows: number, block: readonly number[], eps = 0, count = 0): Params {
-  return new Params().u32(rows).u32(block[0]).u32(block[1]).u32(block[2]).f32(eps).f32(count);
+/** Storage bindings `xs` (read) and `ys` (written). */
+function inOut(x: string, y: string) {
+  return [{ name: "xs", type: `array<${x}>` }, { name: "ys", type: `array<${y}>`, write: true }];
 }
+
+/** The row maximum `m` and the sum `s` of `exp(v - m)`: Softmax's two folds. */
+const MAX_THEN_SUM: readonly RowFold[] = [
+  { name: "m", init: "-3.4028234663852886e38", step: "max(acc, v)", merge: "max(acc, v)" },
+  { name: "s", init: "0.0", step: "acc + exp(v - m)", merge: "acc + v" },
+];
 
 /** Softmax and LogSoftmax along one axis (or over the flattened tail before opset 13). */
 function softmax(log: boolean): GpuKernel<SoftmaxParams> {
@@ -41,116 +37,97 @@ function softmax(log: boolean): GpuKernel<SoftmaxParams> {
     run(args) {
       const { gpu, node, params, inputs: [x], outputs: [y] } = args;
       const type = typeOf(args);
-      const block = softmaxBlock(node, params, x!.dims);
+      const [outer, len, inner] = softmaxBlock(node, params, x!.dims);
       const write = log ? "(v - m) - log(s)" : "exp(v - m) / s";
-      const pipeline = gpu.pipeline(`math:softmax:${log}:${type}`, () =>
-        flatShader(
-          type,
-          ROW_FIELDS,
-          [{ name: "xs", type: `array<${type}>` }, {
-            name: "ys",
-            type: `array<${type}>`,
-            write: true,
-          }],
-          `${ROW_BASE}
-  var m = -3.4028234663852886e38;
-  for (var k = 0u; k < p.len; k++) { m = max(m, f32(xs[base + k * p.inner])); }
-  var s = 0.0;
-  for (var k = 0u; k < p.len; k++) { s += exp(f32(xs[base + k * p.inner]) - m); }
-  for (var k = 0u; k < p.len; k++) {
-    let v = f32(xs[base + k * p.inner]);
-    ys[base + k * p.inner] = ${type}(${write});
-  }`,
-        ));
-      const rows = block[0] * block[2];
-      gpu.dispatch(pipeline, rowParams(rows, block), [x!.gpu, y.gpu], gridFor(rows));
+      const kernel = {
+        key: `softmax:${log}`,
+        type,
+        bindings: inOut(type, type),
+        folds: MAX_THEN_SUM,
+        finish: (each: (body: string) => string) =>
+          each(`    let v = f32(xs[${AT}]);\n    ys[${AT}] = ${type}(${write});`),
+      };
+      dispatchRows(gpu, kernel, { rows: outer * inner, len, inner }, [x!.gpu, y.gpu]);
     },
   };
 }
 
-/** A reduction as WGSL: the accumulator's start, one step over `v`, and its finish. */
+/** A reduction: its folds on the input (`first`) or on partial results, and its end. */
 interface Reducer {
-  init: string;
-  first: string;
-  merge: string;
+  folds(first: boolean): readonly RowFold[];
   finish: string;
 }
 
 const SUM = "acc + v";
 const SUM_SQUARE = "acc + v * v";
 /** WGSL: NaN in `acc` or `v` (by bits: compilers may assume `v != v` is false). */
-const EITHER_NAN =
-  "(bitcast<u32>(acc) & 0x7fffffffu) > 0x7f800000u || (bitcast<u32>(v) & 0x7fffffffu) > 0x7f800000u";
+const EITHER_NAN = "is_nan(acc) || is_nan(v)";
 const MAX = `select(max(acc, v), acc + v, ${EITHER_NAN})`;
 const MIN = `select(min(acc, v), acc + v, ${EITHER_NAN})`;
-const LSE = "lse";
 
-const REDUCERS: Record<string, Reducer> = {
-  ReduceSum: { init: "0.0", first: SUM, merge: SUM, finish: "acc" },
-  ReduceMean: { init: "0.0", first: SUM, merge: SUM, finish: "acc / p.count" },
-  ReduceMax: { init: "-1.0 / 0.0", first: MAX, merge: MAX, finish: "acc" },
-  ReduceMin: { init: "1.0 / 0.0", first: MIN, merge: MIN, finish: "acc" },
-  ReduceProd: { init: "1.0", first: "acc * v", merge: "acc * v", finish: "acc" },
-  ReduceL1: { init: "0.0", first: "acc + abs(v)", merge: SUM, finish: "acc" },
-  ReduceL2: { init: "0.0", first: SUM_SQUARE, merge: SUM, finish: "sqrt(acc)" },
-  ReduceLogSum: { init: "0.0", first: SUM, merge: SUM, finish: "log(acc)" },
-  ReduceLogSumExp: { init: "0.0", first: LSE, merge: LSE, finish: "acc" },
-  ReduceSumSquare: { init: "0.0", first: SUM_SQUARE, merge: SUM, finish: "acc" },
-};
-
-const INFINITY = "bitcast<f32>(0x7f800000u)";
-
-/** WGSL folding row `base` into `acc` with `step`; log-sum-exp takes two walks. */
-function foldRow(step: string, init: string): string {
-  const at = "f32(xs[base + k * p.inner])";
-  if (step === LSE) {
-    return `  var m = -${INFINITY};
-  for (var k = 0u; k < p.len; k++) { m = max(m, ${at}); }
-  var s = 0.0;
-  for (var k = 0u; k < p.len; k++) { s += exp(${at} - m); }
-  var acc = select(m + log(s), -${INFINITY}, p.len == 0u || m == -${INFINITY});`;
-  }
-  return `  var acc = ${init.replace("1.0 / 0.0", INFINITY)};
-  for (var k = 0u; k < p.len; k++) { let v = ${at}; acc = ${step}; }`;
+/** One fold into `acc`: from `init`, by `step` on the input and `merge` on partials. */
+function single(init: string, step: string, merge: string): Reducer["folds"] {
+  return (first) => [{ name: "acc", init, step: first ? step : merge, merge }];
 }
 
+/** Log-sum-exp folds (of inputs, or of partial log-sum-exps: the same), into `acc`. */
+const LOG_SUM_EXP: readonly RowFold[] = [
+  { name: "m", init: `-${INFINITY}`, step: "max(acc, v)", merge: "max(acc, v)" },
+  {
+    name: "s",
+    init: "0.0",
+    step: "acc + exp(v - m)",
+    merge: "acc + v",
+    then: `  let acc = select(m + log(s), -${INFINITY}, p.len == 0u || m == -${INFINITY});`,
+  },
+];
+
+const REDUCERS: Record<string, Reducer> = {
+  ReduceSum: { folds: single("0.0", SUM, SUM), finish: "acc" },
+  ReduceMean: { folds: single("0.0", SUM, SUM), finish: "acc / p.count" },
+  ReduceMax: { folds: single(`-${INFINITY}`, MAX, MAX), finish: "acc" },
+  ReduceMin: { folds: single(INFINITY, MIN, MIN), finish: "acc" },
+  ReduceProd: { folds: single("1.0", "acc * v", "acc * v"), finish: "acc" },
+  ReduceL1: { folds: single("0.0", "acc + abs(v)", SUM), finish: "acc" },
+  ReduceL2: { folds: single("0.0", SUM_SQUARE, SUM), finish: "sqrt(acc)" },
+  ReduceLogSum: { folds: single("0.0", SUM, SUM), finish: "log(acc)" },
+  ReduceLogSumExp: { folds: () => LOG_SUM_EXP, finish: "acc" },
+  ReduceSumSquare: { folds: single("0.0", SUM_SQUARE, SUM), finish: "acc" },
+};
+
+/** A Reduce* op: one pass per run of adjacent reduced axes, through f32 scratch. */
 function reduce(op: string): GpuKernel<ReduceParams> {
   return {
     hostInputs: [1],
-    supports: (q) => wgslFloat(q.inputs[0]?.dtype, q.f16) !== undefined,
+    supports: (q) =>
+      wgslFloat(q.inputs[0]?.dtype, q.f16) !== undefined &&
+      q.outputs[0]?.dtype === q.inputs[0]?.dtype,
     run(args) {
       const { gpu, node, params, inputs: [x], outputs: [y] } = args;
-      const type = typeOf(args);
-      const values = hostValues(args);
+      const type = typeOf(args), values = hostValues(args);
       const axesInput = args.inputs[1] && { values: () => values(1)?.map(Number) };
       const axes = reducedAxes(node, params, x!.dims.length, axesInput)!;
-      const r = axes.length ? REDUCERS[op] : REDUCERS.ReduceSum;
+      // With no axes (noop_with_empty_axes) the output equals the input, as the spec says.
+      const name = axes.length ? op : "ReduceSum", r = REDUCERS[name];
       const count = sizeOf(axes.map((a) => x!.dims[a]));
       const passes = x!.size === 0 ? [[y.size, 0, 1]] : reducePasses(x!.dims, axes);
       let src = x!.gpu;
       const scratch: GPUBuffer[] = [];
-      passes.forEach((block, i) => {
-        const last = i === passes.length - 1;
-        const rows = block[0] * block[2];
+      passes.forEach(([outer, len, inner], i) => {
+        const last = i === passes.length - 1, rows = outer * inner;
         const dst = last ? y.gpu : gpu.acquire(rows * 4);
         if (!last) scratch.push(dst);
         const inType = i === 0 ? type : "f32", outType = last ? type : "f32";
-        const step = i === 0 ? r.first : r.merge, finish = last ? r.finish : "acc";
-        const pipeline = gpu.pipeline(
-          `math:${op}:${inType}:${outType}:${step}:${finish}`,
-          () =>
-            flatShader(
-              type,
-              ROW_FIELDS,
-              [{ name: "xs", type: `array<${inType}>` }, {
-                name: "ys",
-                type: `array<${outType}>`,
-                write: true,
-              }],
-              `${ROW_BASE}\n${foldRow(step, r.init)}\n  ys[i] = ${outType}(${finish});`,
-            ),
-        );
-        gpu.dispatch(pipeline, rowParams(rows, block, 0, count), [src, dst], gridFor(rows));
+        const finish = last ? r.finish : "acc";
+        const kernel = {
+          key: `${name}:${i === 0}:${finish}:${inType}:${outType}`,
+          type,
+          bindings: inOut(inType, outType),
+          folds: r.folds(i === 0),
+          finish: (_: unknown, once: (body: string) => string) =>
+            once(`    ys[row] = ${outType}(${finish});`),
+        };
+        dispatchRows(gpu, kernel, { rows, len, inner, count }, [src, dst]);
         src = dst;
       });
       for (const b of scratch) gpu.recycle(b);
@@ -158,121 +135,52 @@ function reduce(op: string): GpuKernel<ReduceParams> {
   };
 }
 
-/** Mean and variance of row `base`, in f32 (`mu`, `variance`). */
-const ROW_MOMENTS = `  var mu = 0.0;
-  for (var k = 0u; k < p.len; k++) { mu += f32(xs[base + k * p.inner]); }
-  mu = mu / f32(p.len);
-  var variance = 0.0;
-  for (var k = 0u; k < p.len; k++) {
-    let d = f32(xs[base + k * p.inner]) - mu;
-    variance += d * d;
-  }
-  variance = variance / f32(p.len);
-  let r = inverseSqrt(variance + p.eps);`;
-
-/** Storage bindings: x, the per-row or per-channel vectors, y. */
-function normBindings(type: string, vectors: readonly string[]) {
-  return [
-    { name: "xs", type: `array<${type}>` },
-    ...vectors.map((name) => ({ name, type: `array<${type}>` })),
-    { name: "ys", type: `array<${type}>`, write: true },
-  ];
+/**
+ * ArgMax/ArgMin: the extreme `m` (NaN when any element is), then the first or last index
+ * holding it, each folded like a reduction (indices as f32 are exact below 2^24).
+ */
+function argReduce(op: "ArgMax" | "ArgMin"): GpuKernel<ArgParams> {
+  return {
+    supports: (q) =>
+      wgslFloat(q.inputs[0]?.dtype, q.f16) !== undefined && q.outputs[0]?.dtype === "int64",
+    run(args) {
+      const { gpu, node, params, inputs: [x], outputs: [y] } = args;
+      const type = typeOf(args);
+      const [outer, len, inner] = axisBlock(x!.dims, axisOf(node, params.axis, x!.dims.length));
+      const extreme = op === "ArgMax" ? MAX : MIN, pick = params.selectLast ? "max" : "min";
+      const hit = "v == m || (is_nan(v) && is_nan(m))";
+      const folds: RowFold[] = [
+        {
+          name: "m",
+          init: op === "ArgMax" ? `-${INFINITY}` : INFINITY,
+          step: extreme,
+          merge: extreme,
+        },
+        {
+          name: "at",
+          init: params.selectLast ? "-1.0" : INFINITY,
+          step: `select(acc, ${pick}(acc, f32(k)), ${hit})`,
+          merge: `${pick}(acc, v)`,
+        },
+      ];
+      const kernel = {
+        key: `${op}:${pick}`,
+        type,
+        bindings: inOut(type, "u32"),
+        folds,
+        finish: (_: unknown, once: (body: string) => string) =>
+          once(`    ys[2u * row] = u32(at);\n    ys[2u * row + 1u] = 0u;`),
+      };
+      dispatchRows(gpu, kernel, { rows: outer * inner, len, inner }, [x!.gpu, y.gpu]);
+    },
+  };
 }
 
-/** LayerNormalization over the axes from `axis` on, scale and bias broadcast on the tail. */
-const LayerNormalization: GpuKernel<LayerNormParams> = {
-  supports(q) {
-    const [x, scale, bias] = q.inputs;
-    if (!sameFloats(q) || !firstOutputOnly(q) || !x?.dims) return false;
-    const axis = q.params.axis < 0 ? q.params.axis + x.dims.length : q.params.axis;
-    const tail = x.dims.slice(axis);
-    // Scale and bias must match the normalized dims once leading 1s are dropped.
-    return [scale, bias].every((t) => {
-      if (!t) return true;
-      if (!t.dims) return false;
-      const kept = t.dims.slice(t.dims.findIndex((d) => d !== 1));
-      return kept.every((d, i) => d === tail[tail.length - kept.length + i]);
-    });
-  },
-  run(args) {
-    const { gpu, node, params, inputs: [x, scale, bias], outputs: [y] } = args;
-    const type = typeOf(args);
-    const axis = axisOf(node, params.axis, x!.dims.length);
-    const cols = sizeOf(x!.dims.slice(axis)), rows = x!.size / cols;
-    const vectors = bias ? ["scale", "bias"] : ["scale"];
-    const shift = bias ? " + f32(bias[k % p.biasLen])" : "";
-    const pipeline = gpu.pipeline(`math:layernorm:${type}:${!!bias}`, () =>
-      flatShader(
-        type,
-        ROW_FIELDS + ", scaleLen: u32, biasLen: u32",
-        normBindings(type, vectors),
-        `${ROW_BASE}\n${ROW_MOMENTS}
-  for (var k = 0u; k < p.len; k++) {
-    let v = (f32(xs[base + k]) - mu) * r * f32(scale[k % p.scaleLen])${shift};
-    ys[base + k] = ${type}(v);
-  }`,
-      ));
-    const p = rowParams(rows, [rows, cols, 1], params.epsilon).u32(scale!.size).u32(
-      bias?.size ?? 1,
-    );
-    const buffers = [x!.gpu, scale!.gpu, ...(bias ? [bias.gpu] : []), y.gpu];
-    gpu.dispatch(pipeline, p, buffers, gridFor(rows));
-  },
-};
-
-/** InstanceNormalization: each (n, c) plane normalized by its own moments. */
-const InstanceNormalization: GpuKernel<{ epsilon: number }> = {
-  supports: (q) => sameFloats(q) && (q.inputs[0]?.dims?.length ?? 0) >= 3,
-  run(args) {
-    const { gpu, params, inputs: [x, scale, bias], outputs: [y] } = args;
-    const type = typeOf(args);
-    const channels = x!.dims[1], inner = sizeOf(x!.dims.slice(2)), rows = x!.size / inner;
-    const pipeline = gpu.pipeline(`math:instancenorm:${type}`, () =>
-      flatShader(
-        type,
-        ROW_FIELDS + ", channels: u32",
-        normBindings(type, ["scale", "bias"]),
-        `  let base = i * p.len;\n${ROW_MOMENTS.replaceAll(" * p.inner", "")}
-  let c = i % p.channels;
-  for (var k = 0u; k < p.len; k++) {
-    ys[base + k] = ${type}((f32(xs[base + k]) - mu) * r * f32(scale[c]) + f32(bias[c]));
-  }`,
-      ));
-    const p = rowParams(rows, [rows, inner, 1], params.epsilon).u32(channels);
-    gpu.dispatch(pipeline, p, [x!.gpu, scale!.gpu, bias!.gpu, y.gpu], gridFor(rows));
-  },
-};
-
-/** BatchNormalization in inference mode: per-channel affine from the running statistics. */
-const BatchNormalization: GpuKernel<BatchNormParams> = {
-  supports: (q) =>
-    sameFloats(q) && firstOutputOnly(q) && !q.params.training && q.params.spatial &&
-    (q.inputs[0]?.dims?.length ?? 0) >= 2,
-  run(args) {
-    const { gpu, params, inputs: [x, scale, bias, mean, variance], outputs: [y] } = args;
-    const type = typeOf(args);
-    const channels = x!.dims[1], inner = sizeOf(x!.dims.slice(2));
-    const pipeline = gpu.pipeline(`math:batchnorm:${type}`, () =>
-      flatShader(
-        type,
-        ROW_FIELDS,
-        normBindings(type, ["scale", "bias", "mean", "variance"]),
-        `  let c = (i / p.inner) % p.len;
-  let r = f32(scale[c]) * inverseSqrt(f32(variance[c]) + p.eps);
-  ys[i] = ${type}((f32(xs[i]) - f32(mean[c])) * r + f32(bias[c]));`,
-      ));
-    const p = rowParams(y.size, [1, channels, inner], params.epsilon);
-    const buffers = [x!, scale!, bias!, mean!, variance!].map((t) => t.gpu);
-    gpu.dispatch(pipeline, p, [...buffers, y.gpu], gridFor(y.size));
-  },
-};
-
-/** Axis kernels by op name. */
+/** Axis-folding kernels by op name. */
 export const REDUCE_GPU_KERNELS: Record<string, GpuKernel<never>> = {
   Softmax: softmax(false),
   LogSoftmax: softmax(true),
   ...Object.fromEntries(Object.keys(REDUCERS).map((op) => [op, reduce(op)])),
-  LayerNormalization,
-  InstanceNormalization,
-  BatchNormalization,
+  ArgMax: argReduce("ArgMax"),
+  ArgMin: argReduce("ArgMin"),
 };

@@ -1,7 +1,8 @@
 //! Direct depthwise 2-D convolution (one filter per channel): the GEMM formulation would
 //! have a single row per group, so this walks each output row instead, eight pixels per
 //! step in vector registers, taps read straight from the input rows (stride 1 and 2 are
-//! vectorized; other strides and the padded borders run per pixel).
+//! vectorized; other strides run per pixel). A padded convolution first copies each plane
+//! into a zero-bordered buffer, so its borders run on the vector path too.
 use super::{tap_range, ConvGeom};
 use crate::gemm::Activation;
 use crate::simd::{load, madd, store};
@@ -43,8 +44,75 @@ impl Axis {
 /// run per pixel.
 const MAX_TAPS: usize = 49;
 
+/// Rows and columns of a plane padded for `g`: what its outputs' taps reach (stride-2
+/// vector loads read one element past their last tap).
+fn padded_size(g: &ConvGeom) -> (usize, usize) {
+    let reach = |a: usize| (g.output[a] - 1) * g.strides[a] + (g.kernel[a] - 1) * g.dilations[a];
+    (reach(1) + 1, reach(2) + 2)
+}
+
+/// Floats of scratch [`run`] needs: one padded plane when the convolution pads.
+pub fn scratch_len(g: &ConvGeom) -> usize {
+    if g.pads == [0; 3] || g.output_size() == 0 {
+        0
+    } else {
+        let (ph, pw) = padded_size(g);
+        ph * pw
+    }
+}
+
+/// y = act(depthwise conv(x, w) + bias) over every plane; `scratch` holds
+/// [`scratch_len`] floats. Sizes are checked by the caller.
+pub fn run(
+    g: &ConvGeom,
+    x: &[f32],
+    w: &[f32],
+    bias: Option<&[f32]>,
+    y: &mut [f32],
+    act: Activation,
+    scratch: &mut [f32],
+) {
+    let (in_size, out_size, k) = (g.input_size(), g.output_size(), g.kernel_size());
+    let pads = scratch_len(g) > 0;
+    let (ph, pw) = if pads { padded_size(g) } else { (0, 0) };
+    let flat = ConvGeom {
+        input: [1, ph, pw],
+        pads: [0; 3],
+        ..*g
+    };
+    for (p, (xp, yp)) in x
+        .chunks_exact(in_size)
+        .zip(y.chunks_exact_mut(out_size))
+        .enumerate()
+    {
+        let c = p % g.cin;
+        let (wc, b) = (&w[c * k..(c + 1) * k], bias.map_or(0.0, |b| b[c]));
+        if pads {
+            let buf = &mut scratch[..ph * pw];
+            pad_plane(g, xp, pw, buf);
+            plane(&flat, buf, wc, b, yp, act);
+        } else {
+            plane(g, xp, wc, b, yp, act);
+        }
+    }
+}
+
+/// Copies plane `x` into `buf` (rows of `pw`) at the convolution's top and left padding,
+/// zeros around it.
+fn pad_plane(g: &ConvGeom, x: &[f32], pw: usize, buf: &mut [f32]) {
+    buf.fill(0.0);
+    let (pt, pl, iw) = (g.pads[1], g.pads[2], g.input[2]);
+    let width = iw.min(pw.saturating_sub(pl));
+    for (r, row) in x.chunks_exact(iw).enumerate() {
+        let Some(dst) = buf.get_mut((r + pt) * pw + pl..(r + pt) * pw + pl + width) else {
+            break;
+        };
+        dst.copy_from_slice(&row[..width]);
+    }
+}
+
 /// Convolves one channel plane `x` with its filter `w` (kh × kw) into plane `y`.
-pub fn plane(g: &ConvGeom, x: &[f32], w: &[f32], bias: f32, y: &mut [f32], act: Activation) {
+fn plane(g: &ConvGeom, x: &[f32], w: &[f32], bias: f32, y: &mut [f32], act: Activation) {
     let (ay, ax) = (Axis::of(g, 1), Axis::of(g, 2));
     let (oh, ow) = (g.output[1], g.output[2]);
     let mut wv = [f32x4_splat(0.0); MAX_TAPS];
@@ -141,9 +209,9 @@ impl Rows<'_> {
         act: Activation,
         out: &mut [f32],
     ) -> usize {
-        if self.fits(ox, 8) {
+        if ox + 8 <= out.len() && self.fits(ox, 8) {
             self.vector::<S, 2, KW>(ox, bias, act, out)
-        } else if self.fits(ox, 4) {
+        } else if ox + 4 <= out.len() && self.fits(ox, 4) {
             self.vector::<S, 1, KW>(ox, bias, act, out)
         } else {
             self.scalar(ox, bias, act, out)
@@ -198,9 +266,9 @@ impl Rows<'_> {
         };
         let mut ox = 0;
         while ox < out0.len() {
-            ox = if self.fits(ox, 8) {
+            ox = if ox + 8 <= out0.len() && self.fits(ox, 8) {
                 self.vector2::<S, 2, KW>(ox, bias, act, [out0, out1])
-            } else if self.fits(ox, 4) {
+            } else if ox + 4 <= out0.len() && self.fits(ox, 4) {
                 self.vector2::<S, 1, KW>(ox, bias, act, [out0, out1])
             } else {
                 below.scalar(ox, bias, act, out1);

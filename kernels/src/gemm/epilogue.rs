@@ -5,7 +5,9 @@ use crate::math::vector::{sigmoid, tanh};
 use crate::simd::load;
 use core::arch::wasm32::*;
 
-/// An activation applied to each output element.
+/// An activation applied to each output element. `ScaledHardSwish` is
+/// `scale · HardSwish(x) + shift`: HardSwish then a scalar affine, as PP-LCNet follows each
+/// activation with a learnable affine block.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum Activation {
     None,
@@ -16,12 +18,13 @@ pub enum Activation {
     LeakyRelu { alpha: f32 },
     HardSwish,
     Tanh,
+    ScaledHardSwish { scale: f32, shift: f32 },
 }
 
 impl Activation {
     /// Decodes the export ABI: a code and up to two parameters (0 none, 1 relu, 2 clip
     /// (min, max), 3 sigmoid, 4 hardsigmoid (alpha, beta), 5 leakyrelu (alpha),
-    /// 6 hardswish, 7 tanh); None for an unknown code.
+    /// 6 hardswish, 7 tanh, 8 scaled hardswish (scale, shift)); None for an unknown code.
     pub fn from_code(code: i32, p0: f32, p1: f32) -> Option<Self> {
         Some(match code {
             0 => Self::None,
@@ -35,6 +38,10 @@ impl Activation {
             5 => Self::LeakyRelu { alpha: p0 },
             6 => Self::HardSwish,
             7 => Self::Tanh,
+            8 => Self::ScaledHardSwish {
+                scale: p0,
+                shift: p1,
+            },
             _ => return None,
         })
     }
@@ -56,11 +63,12 @@ impl Activation {
             Self::LeakyRelu { alpha } => {
                 v128_bitselect(v, f32x4_mul(v, f32x4_splat(alpha)), f32x4_ge(v, zero))
             }
-            Self::HardSwish => {
-                let lin = f32x4_add(f32x4_mul(v, f32x4_splat(1.0 / 6.0)), f32x4_splat(0.5));
-                f32x4_mul(v, f32x4_min(f32x4_max(lin, zero), one))
-            }
+            Self::HardSwish => hard_swish(v),
             Self::Tanh => tanh(v),
+            Self::ScaledHardSwish { scale, shift } => f32x4_add(
+                f32x4_mul(hard_swish(v), f32x4_splat(scale)),
+                f32x4_splat(shift),
+            ),
         }
     }
 
@@ -69,6 +77,16 @@ impl Activation {
     pub fn apply(self, x: f32) -> f32 {
         f32x4_extract_lane::<0>(self.apply4(f32x4_splat(x)))
     }
+}
+
+/// x · clamp(x/6 + 1/2, 0, 1) on four lanes.
+#[inline(always)]
+fn hard_swish(v: v128) -> v128 {
+    let lin = f32x4_add(f32x4_mul(v, f32x4_splat(1.0 / 6.0)), f32x4_splat(0.5));
+    f32x4_mul(
+        v,
+        f32x4_min(f32x4_max(lin, f32x4_splat(0.0)), f32x4_splat(1.0)),
+    )
 }
 
 /// A bias broadcast over the output: element (i, j) is `data[i * rs + j * cs]`.

@@ -63,6 +63,23 @@ fn accumulate(pa: &[f32], pb: &impl Panel, kc: usize) -> Acc {
     acc
 }
 
+/// Like [`accumulate`], reading A's MR rows where they lie (each `kc` values from p0).
+#[inline(always)]
+fn accumulate_rows(rows: [&[f32]; MR], pb: &impl Panel, kc: usize) -> Acc {
+    let rows = rows.map(|r| &r[..kc]);
+    let mut acc: Acc = [[f32x4_splat(0.0); NR / 4]; MR];
+    for (p, b) in pb.rows(kc).enumerate() {
+        let bv: [v128; NR / 4] = core::array::from_fn(|q| load(b, 4 * q));
+        for (row, a) in acc.iter_mut().zip(&rows) {
+            let av = f32x4_splat(a[p]);
+            for (r, &bq) in row.iter_mut().zip(&bv) {
+                *r = madd(av, bq, *r);
+            }
+        }
+    }
+    acc
+}
+
 /// C tile (+)= packed A panel `pa` · B panel `pb` over `kc`, then the epilogue when
 /// `pass.last`.
 #[inline(always)]
@@ -75,11 +92,29 @@ pub fn run(
     pass: Pass,
     epi: &Epilogue,
 ) {
-    let acc = accumulate(pa, pb, kc);
+    finish(&accumulate(pa, pb, kc), c, tile, pass, epi);
+}
+
+/// [`run`] with A's rows read in place (rows past the tile's repeat its last row).
+#[inline(always)]
+pub fn run_rows(
+    rows: [&[f32]; MR],
+    pb: &impl Panel,
+    kc: usize,
+    c: &mut Out,
+    tile: &Tile,
+    pass: Pass,
+    epi: &Epilogue,
+) {
+    finish(&accumulate_rows(rows, pb, kc), c, tile, pass, epi);
+}
+
+#[inline(always)]
+fn finish(acc: &Acc, c: &mut Out, tile: &Tile, pass: Pass, epi: &Epilogue) {
     if tile.rows == MR && tile.cols == NR {
-        store_full(&acc, c, tile, pass, epi);
+        store_full(acc, c, tile, pass, epi);
     } else {
-        store_partial(&acc, c, tile, pass, epi);
+        store_partial(acc, c, tile, pass, epi);
     }
 }
 

@@ -47,9 +47,19 @@ pub trait PackB {
     fn in_place(&self, _p0: usize, _kc: usize, _j: usize) -> Option<InPlace<'_>> {
         None
     }
+
+    /// The operand as a strided matrix, when it is one (single-row products read it
+    /// directly).
+    fn as_mat(&self) -> Option<&Mat<'_>> {
+        None
+    }
 }
 
 impl PackB for Mat<'_> {
+    fn as_mat(&self) -> Option<&Mat<'_>> {
+        Some(self)
+    }
+
     fn pack(&self, p0: usize, kc: usize, j0: usize, nc: usize, out: &mut [f32]) {
         if kc == 0 {
             return;
@@ -77,6 +87,52 @@ impl PackB for Mat<'_> {
                         0.0
                     };
                 }
+            }
+        }
+    }
+}
+
+/// A k×n right operand already laid out as the micro-kernel reads it: NR-column panels of
+/// `k` rows each (panel q at `q · k · NR`), columns past n in the last panel unused.
+pub struct Panels<'a> {
+    pub data: &'a [f32],
+    pub k: usize,
+}
+
+/// Row p of a panel at `p · NR`: the offsets [`InPlace`] reads one k block of a panel at.
+static PANEL_ROWS: [u32; super::KC] = {
+    let mut rows = [0; super::KC];
+    let mut p = 0;
+    while p < super::KC {
+        rows[p] = (p * NR) as u32;
+        p += 1;
+    }
+    rows
+};
+
+impl PackB for Panels<'_> {
+    fn reads_in_place(&self) -> bool {
+        true
+    }
+
+    fn in_place(&self, p0: usize, kc: usize, j: usize) -> Option<InPlace<'_>> {
+        Some(InPlace {
+            data: &self.data[(j / NR * self.k + p0) * NR..],
+            offsets: &PANEL_ROWS[..kc],
+        })
+    }
+
+    fn pack(&self, p0: usize, kc: usize, j0: usize, nc: usize, out: &mut [f32]) {
+        for (t, panel) in out
+            .chunks_exact_mut(kc * NR)
+            .take(nc.div_ceil(NR))
+            .enumerate()
+        {
+            let width = NR.min(nc - t * NR);
+            let src = &self.data[((j0 / NR + t) * self.k + p0) * NR..];
+            for (p, dst) in panel.chunks_exact_mut(NR).enumerate() {
+                dst[..width].copy_from_slice(&src[p * NR..p * NR + width]);
+                dst[width..].fill(0.0);
             }
         }
     }

@@ -1,6 +1,6 @@
 //! What the three recurrent ops share: shapes and both layouts, sequence lengths and
 //! directions, the workspace, the input projection and the state bookkeeping.
-use super::gemm::{gemm, transpose, Mat};
+use super::gemm::{gemm_nt, Mat};
 use super::vector::add;
 use super::Activation;
 
@@ -56,8 +56,8 @@ impl Shape {
 
     /// f32 the workspace needs (see [`Workspace`]).
     pub fn workspace_len(&self) -> usize {
-        let (s, n, i, h) = (self.seq, self.batch, self.input, self.hidden);
-        (i + h + s * n + n + 1) * self.gh() + h + 3 * n * h
+        let (s, n, h) = (self.seq, self.batch, self.hidden);
+        (s * n + n + 1) * self.gh() + h + 3 * n * h
     }
 }
 
@@ -111,8 +111,6 @@ pub fn lens_valid(lens: &[i32], seq: usize) -> bool {
 
 /// Scratch of one direction, reused by the next.
 pub struct Workspace<'a> {
-    /// Recurrence weights transposed: hidden × gh.
-    pub rt: &'a mut [f32],
     /// Input projections plus folded bias, one gh row per row of X.
     pub xproj: &'a mut [f32],
     /// This step's recurrent projections: batch × gh.
@@ -133,12 +131,14 @@ pub struct Direction<'a, 'w> {
     reverse: bool,
     pub shape: Shape,
     lens: &'a [i32],
+    /// This direction's recurrence weights R: gh rows of `hidden`.
+    r: &'a [f32],
     pub ws: Workspace<'w>,
 }
 
 impl<'a, 'w> Direction<'a, 'w> {
     /// Splits `ws`, projects every input row through W (plus the bias `fold` writes into a
-    /// gh vector), transposes R and loads the initial states.
+    /// gh vector) and loads the initial states.
     pub fn start(
         io: &Io<'a>,
         cfg: &Config,
@@ -148,38 +148,25 @@ impl<'a, 'w> Direction<'a, 'w> {
     ) -> Direction<'a, 'w> {
         let s = cfg.shape;
         let (gh, h, n) = (s.gh(), s.hidden, s.batch);
-        let (wt, ws) = ws.split_at_mut(s.input * gh);
-        let (rt, ws) = ws.split_at_mut(h * gh);
         let (xproj, ws) = ws.split_at_mut(s.seq * n * gh);
         let (hproj, ws) = ws.split_at_mut(n * gh);
         let (bias, ws) = ws.split_at_mut(gh);
         let (rbh, ws) = ws.split_at_mut(h);
         let (hs, ws) = ws.split_at_mut(n * h);
         let (c, rh) = ws.split_at_mut(n * h);
-        transpose(
-            &io.w[d * gh * s.input..(d + 1) * gh * s.input],
-            gh,
-            s.input,
-            wt,
-        );
-        transpose(&io.r[d * gh * h..(d + 1) * gh * h], gh, h, rt);
         let x = Mat {
             data: io.x,
             rows: s.seq * n,
             cols: s.input,
             stride: s.input,
         };
-        gemm(
-            x,
-            Mat {
-                data: wt,
-                rows: s.input,
-                cols: gh,
-                stride: gh,
-            },
-            xproj,
-            gh,
-        );
+        let w = Mat {
+            data: &io.w[d * gh * s.input..(d + 1) * gh * s.input],
+            rows: gh,
+            cols: s.input,
+            stride: s.input,
+        };
+        gemm_nt(x, w, xproj, gh);
         bias.fill(0.0);
         rbh.fill(0.0);
         fold(bias, rbh);
@@ -190,7 +177,6 @@ impl<'a, 'w> Direction<'a, 'w> {
         load_state(io.c0, &s, d, c);
         rh.fill(0.0);
         let ws = Workspace {
-            rt,
             xproj,
             hproj,
             rbh,
@@ -203,6 +189,7 @@ impl<'a, 'w> Direction<'a, 'w> {
             reverse,
             shape: s,
             lens: io.lens,
+            r: &io.r[d * gh * h..(d + 1) * gh * h],
             ws,
         }
     }
@@ -224,7 +211,7 @@ impl<'a, 'w> Direction<'a, 'w> {
             .unwrap_or(0)
     }
 
-    /// hproj (or its columns from `col`, `cols` wide) = source · R's matching columns.
+    /// hproj (or its columns from `col`, `cols` wide) = source · Rᵀ's matching columns.
     pub fn project(&mut self, source: Source, col: usize, cols: usize) {
         let s = self.shape;
         let (gh, h) = (s.gh(), s.hidden);
@@ -239,12 +226,12 @@ impl<'a, 'w> Direction<'a, 'w> {
             stride: h,
         };
         let b = Mat {
-            data: &self.ws.rt[col..],
-            rows: h,
-            cols,
-            stride: gh,
+            data: &self.r[col * h..],
+            rows: cols,
+            cols: h,
+            stride: h,
         };
-        gemm(a, b, &mut self.ws.hproj[col..], gh);
+        gemm_nt(a, b, &mut self.ws.hproj[col..], gh);
     }
 
     /// The batch entries still running at step `step`, with the time index each reads

@@ -1,0 +1,197 @@
+/**
+ * Intra-op threading of the f32 GEMM and Conv kernels: a call big enough to pay for the
+ * handoff is cut into independent calls over disjoint output blocks, found by pointer
+ * arithmetic on the kernel's own arguments (whole images, whole groups, or runs of output
+ * channels / rows), and run on all threads with `Kernels.parallel`. With one thread the
+ * call goes straight to the kernel.
+ * @module
+ */
+import type { KernelArgs } from "./kernel.ts";
+
+/**
+ * Floating-point operations each part must reach (about 25 µs of work): a handoff
+ * to a spinning thread costs a few µs, to one blocked in `Atomics.wait` up to 100 µs.
+ */
+const MIN_PART_FLOPS = 1 << 18;
+/**
+ * Parts per thread: threads claim parts as they get to them, so a thread the OS runs late
+ * leaves its share to the others instead of holding the caller up.
+ */
+const PARTS_PER_THREAD = 2;
+/** Rows of the GEMM micro-kernel's tile: row blocks are whole tiles. */
+const MR = 4;
+
+/**
+ * One operand's element range in a part: where the operand's pointer sits in the kernel's
+ * argument list (its length follows), the part's offset from the whole call's pointer, and
+ * its length (-1: the rest).
+ */
+type Span = [at: number, offset: number, length: number];
+
+/** A part of a split call: its descriptor and the spans its operands narrow to. */
+interface Part {
+  desc: number[];
+  spans: Span[];
+}
+
+/**
+ * Pointer positions in conv_f32's arguments: desc, desc_len, x, x_len, w, w_len, bias,
+ * bias_len, y, y_len, act×3, scratch, scratch_len.
+ */
+const CONV = { x: 2, w: 4, bias: 6, y: 8, scratch: 13 } as const;
+/**
+ * Pointer positions in gemm_f32's arguments: desc, desc_len, a, a_len, b, b_len, c, c_len,
+ * y, y_len, alpha, beta, act×3, scratch, scratch_len.
+ */
+const GEMM = { a: 2, c: 6, y: 8, scratch: 15 } as const;
+
+/**
+ * Calls `conv_f32` with `call` (its argument list; `desc` is what `call[0]` points at),
+ * split over the session's threads when it pays.
+ * @throws {KernelError} when a part fails
+ */
+export function convOnThreads(args: KernelArgs, desc: readonly number[], call: number[]): void {
+  const parts = splitConv(desc, args.kernels.threads);
+  if (!parts) args.kernels.call("conv_f32", ...call);
+  else {
+    runParts(
+      args,
+      "conv_f32",
+      call,
+      parts,
+      CONV.scratch,
+      (part, d) => scratchOf(args, "conv_scratch_f32", d, part.desc.length, 0),
+    );
+  }
+}
+
+/**
+ * Calls `gemm_f32` with `call` (its argument list; `desc` is what `call[0]` points at),
+ * split over the session's threads when it pays.
+ * @throws {KernelError} when a part fails
+ */
+export function gemmOnThreads(args: KernelArgs, desc: readonly number[], call: number[]): void {
+  const parts = splitGemm(desc, args.kernels.threads);
+  if (!parts) args.kernels.call("gemm_f32", ...call);
+  else {
+    runParts(
+      args,
+      "gemm_f32",
+      call,
+      parts,
+      GEMM.scratch,
+      (part) => scratchOf(args, "gemm_scratch_f32", ...part.desc.slice(0, 3)),
+    );
+  }
+}
+
+/** How many parts `work` flops over `units` indivisible units make on `threads`. */
+function partCount(work: number, units: number, threads: number): number {
+  if (threads < 2) return 1;
+  return Math.min(threads * PARTS_PER_THREAD, units, Math.floor(work / MIN_PART_FLOPS));
+}
+
+/** Unit ranges [u0, u1) of `count` near-equal parts of `units`. */
+function ranges(units: number, count: number): [number, number][] {
+  return Array.from({ length: count }, (_, p) => [
+    Math.floor((p * units) / count),
+    Math.floor(((p + 1) * units) / count),
+  ]);
+}
+
+/**
+ * Conv parts: whole images when there are several, else whole groups, else runs of MR
+ * output channels. Undefined when one call is better.
+ */
+function splitConv(desc: readonly number[], threads: number): Part[] | undefined {
+  const [batch, cin, cout, group] = desc;
+  const [inSize, outSize, ks] = [4, 7, 10].map((i) => desc[i] * desc[i + 1] * desc[i + 2]);
+  const [cinG, coutG] = [cin / group, cout / group];
+  const work = 2 * batch * cout * cinG * ks * outSize;
+  const units = batch > 1 ? batch : group > 1 ? group : Math.ceil(cout / MR);
+  const count = partCount(work, units, threads);
+  if (count < 2) return undefined;
+  return ranges(units, count).map(([u0, u1]): Part => {
+    const d = [...desc];
+    if (batch > 1) {
+      d[0] = u1 - u0;
+      const [x, y] = [cin * inSize, cout * outSize];
+      return { desc: d, spans: [[CONV.x, u0 * x, d[0] * x], [CONV.y, u0 * y, d[0] * y]] };
+    }
+    // A run of groups (a group conv) or of output channels (group 1, coutG = cout).
+    const [c0, c1] = group > 1 ? [u0 * coutG, u1 * coutG] : [u0 * MR, Math.min(u1 * MR, cout)];
+    const groups = group > 1 ? u1 - u0 : 1;
+    [d[1], d[2], d[3]] = [group > 1 ? groups * cinG : cin, c1 - c0, groups];
+    const x0 = group > 1 ? u0 * cinG * inSize : 0;
+    const k = cinG * ks;
+    return {
+      desc: d,
+      spans: [
+        [CONV.x, x0, d[1] * inSize],
+        [CONV.w, c0 * k, d[2] * k],
+        [CONV.bias, c0, d[2]],
+        [CONV.y, c0 * outSize, d[2] * outSize],
+      ],
+    };
+  });
+}
+
+/** GEMM parts: whole batches when there are several, else runs of MR rows. */
+function splitGemm(desc: readonly number[], threads: number): Part[] | undefined {
+  const [m, k, n, aRs, , , , cRs] = desc;
+  const batch = (desc.length - 9) / 2;
+  const units = batch > 1 ? batch : Math.ceil(m / MR);
+  const count = partCount(2 * batch * m * k * n, units, threads);
+  if (count < 2) return undefined;
+  return ranges(units, count).map(([u0, u1]): Part => {
+    if (batch > 1) {
+      const d = [...desc.slice(0, 9), ...desc.slice(9 + 2 * u0, 9 + 2 * u1)];
+      return { desc: d, spans: [[GEMM.y, u0 * m * n, (u1 - u0) * m * n]] };
+    }
+    const [i0, i1] = [u0 * MR, Math.min(u1 * MR, m)];
+    return {
+      desc: [i1 - i0, ...desc.slice(1)],
+      spans: [[GEMM.a, i0 * aRs, -1], [GEMM.c, i0 * cRs, -1], [GEMM.y, i0 * n, (i1 - i0) * n]],
+    };
+  });
+}
+
+/**
+ * Runs the parts on the threads, each with its own descriptor and scratch; part 0 reuses
+ * the caller's scratch when it is large enough.
+ */
+function runParts(
+  args: KernelArgs,
+  kernel: string,
+  call: readonly number[],
+  parts: readonly Part[],
+  scratchAt: number,
+  scratchLen: (part: Part, desc: number) => number,
+): void {
+  const calls = parts.map((part, p) => {
+    const own = [...call];
+    own[0] = args.i32s(part.desc);
+    own[1] = part.desc.length;
+    for (const span of part.spans) narrow(own, span);
+    const need = scratchLen(part, own[0]);
+    if (p > 0 || need > call[scratchAt + 1]) {
+      [own[scratchAt], own[scratchAt + 1]] = [args.scratch(need * 4), need];
+    }
+    return { name: kernel, args: own };
+  });
+  args.kernels.parallel(calls);
+}
+
+/** Narrows an operand of `call` to a span; an absent operand (length 0) stays absent. */
+function narrow(call: number[], [at, offset, length]: Span): void {
+  if (call[at + 1] === 0) return;
+  call[at] += offset * 4;
+  call[at + 1] = length < 0 ? call[at + 1] - offset : length;
+}
+
+/** Floats of scratch a kernel needs, as its `*_scratch_f32` export reports them. */
+function scratchOf(args: KernelArgs, kernel: string, ...sizes: number[]): number {
+  const slot = args.i32s([0]);
+  args.kernels.call(kernel, ...sizes, slot);
+  return new Int32Array(args.kernels.memory.buffer, slot, 1)[0];
+}

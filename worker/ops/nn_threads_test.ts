@@ -1,0 +1,136 @@
+import assert from "node:assert/strict";
+import { encodeModel } from "../../graph/encode_model.ts";
+import type { Attribute } from "../../graph/ir.ts";
+import { Tensor } from "../../graph/tensor.ts";
+import { InferenceSession } from "../session.ts";
+
+/** A deterministic uniform [-1, 1) tensor. */
+function randomTensor(dims: number[], seed: number): Tensor {
+  let s = seed;
+  const data = Float32Array.from({ length: dims.reduce((a, b) => a * b, 1) }, () => {
+    s = (s * 1103515245 + 12345) % 2147483648;
+    return (s / 2147483648) * 2 - 1;
+  });
+  return new Tensor("float32", data, dims);
+}
+
+/** A one-node float32 model of `opType` over inputs x0, x1, ... */
+function oneNode(opType: string, attrs: Record<string, Attribute>, inputs: Tensor[]): Uint8Array {
+  const names = inputs.map((_, i) => `x${i}`);
+  return encodeModel({
+    irVersion: 8,
+    opsets: new Map([["", 19]]),
+    producerName: "meshrt tests",
+    producerVersion: "",
+    metadata: new Map(),
+    graph: {
+      name: "g",
+      nodes: [{
+        name: "n",
+        opType,
+        domain: "",
+        inputs: names,
+        outputs: ["y"],
+        attributes: new Map(Object.entries(attrs)),
+      }],
+      inputs: inputs.map((t, i) => ({ name: names[i], dtype: t.type, dims: [...t.dims] })),
+      outputs: [{ name: "y", dtype: "float32" }],
+      initializers: new Map(),
+      valueInfo: new Map(),
+    },
+  });
+}
+
+/** Runs the model on `threads` threads and returns y. */
+async function runOn(threads: number, model: Uint8Array, inputs: Tensor[]): Promise<Tensor> {
+  const session = await InferenceSession.create(model, { intraOpNumThreads: threads });
+  try {
+    const feeds = Object.fromEntries(inputs.map((t, i) => [`x${i}`, t]));
+    return (await session.run(feeds)).y;
+  } finally {
+    session.release();
+  }
+}
+
+/** Asserts the op gives the same y on 2 and 3 threads as on one. */
+async function assertSameOnThreads(
+  opType: string,
+  attrs: Record<string, Attribute>,
+  inputs: Tensor[],
+): Promise<void> {
+  const model = oneNode(opType, attrs, inputs);
+  const one = await runOn(1, model, inputs);
+  for (const threads of [2, 3]) {
+    const many = await runOn(threads, model, inputs);
+    assert.deepEqual(many.dims, one.dims);
+    const [a, b] = [many.data as Float32Array, one.data as Float32Array];
+    for (let i = 0; i < b.length; i++) {
+      assert.ok(
+        Math.abs(a[i] - b[i]) <= 1e-5 * (1 + Math.abs(b[i])),
+        `${threads} threads, element ${i}: ${a[i]} vs ${b[i]}`,
+      );
+    }
+  }
+}
+
+const ints = (...v: number[]): Attribute => ({ kind: "ints", value: v });
+const int = (v: number): Attribute => ({ kind: "int", value: v });
+
+Deno.test("Conv split over output channels matches one thread, bias and ragged tail included", () =>
+  assertSameOnThreads("Conv", { pads: ints(1, 1, 1, 1) }, [
+    randomTensor([1, 16, 24, 24], 1),
+    randomTensor([42, 16, 3, 3], 2),
+    randomTensor([42], 3),
+  ]));
+
+Deno.test("Conv split over groups matches one thread", () =>
+  assertSameOnThreads("Conv", { group: int(4), strides: ints(2, 2) }, [
+    randomTensor([1, 32, 33, 31], 4),
+    randomTensor([64, 8, 3, 3], 5),
+  ]));
+
+Deno.test("depthwise Conv split over channels matches one thread", () =>
+  assertSameOnThreads("Conv", { group: int(48), pads: ints(2, 2, 2, 2) }, [
+    randomTensor([1, 48, 40, 40], 6),
+    randomTensor([48, 1, 5, 5], 7),
+    randomTensor([48], 8),
+  ]));
+
+Deno.test("Conv split over images matches one thread", () =>
+  assertSameOnThreads("Conv", {}, [
+    randomTensor([3, 8, 20, 20], 9),
+    randomTensor([16, 8, 3, 3], 10),
+  ]));
+
+Deno.test("Gemm split over rows matches one thread, with transA and a full C", () =>
+  assertSameOnThreads("Gemm", { transA: int(1) }, [
+    randomTensor([96, 102], 11),
+    randomTensor([96, 80], 12),
+    randomTensor([102, 80], 13),
+  ]));
+
+Deno.test("Gemm split over rows matches one thread, with a row-vector C", () =>
+  assertSameOnThreads("Gemm", { transB: int(1) }, [
+    randomTensor([70, 64], 14),
+    randomTensor([90, 64], 15),
+    randomTensor([90], 16),
+  ]));
+
+Deno.test("batched MatMul split over batches matches one thread", () =>
+  assertSameOnThreads("MatMul", {}, [
+    randomTensor([3, 40, 64], 17),
+    randomTensor([3, 64, 48], 18),
+  ]));
+
+Deno.test("MatMul with a shared B split over folded rows matches one thread", () =>
+  assertSameOnThreads("MatMul", {}, [randomTensor([2, 50, 96], 19), randomTensor([96, 72], 20)]));
+
+Deno.test("InferenceSession.create rejects an intraOpNumThreads below 1", async () => {
+  await assert.rejects(
+    () =>
+      InferenceSession.create(oneNode("Relu", {}, [randomTensor([2], 0)]), {
+        intraOpNumThreads: 0,
+      }),
+    TypeError,
+  );
+});
