@@ -128,35 +128,45 @@ export class InferenceSession {
     const opset = decoded.opsets.get("") ?? 1;
     const types = inferShapes(decoded.graph, opset);
     const kernels = await loadKernels(options.intraOpNumThreads);
-    const { gpu, unavailable } = await openProviders(options.executionProviders ?? []);
-    const executor = new Executor(kernels, new Arena(kernels.memory, kernels.heapBase), gpu);
-    const backends: Backend[] = [];
-    const gpuKernels = new Map<Node, GpuKernel<unknown>>();
-    for (const p of options.executionProviders ?? []) {
-      if (p === "webgpu" && gpu) backends.push(gpuPlacer(gpu, gpuKernels));
-      else if (p !== "webgpu") backends.push(WASM_BACKEND);
+    // A failure past this point must stop the kernels' threads, or the process never exits.
+    let gpu: GpuDevice | undefined;
+    try {
+      const opened = await openProviders(options.executionProviders ?? []);
+      gpu = opened.gpu;
+      const unavailable = opened.unavailable;
+      const executor = new Executor(kernels, new Arena(kernels.memory, kernels.heapBase), gpu);
+      const backends: Backend[] = [];
+      const gpuKernels = new Map<Node, GpuKernel<unknown>>();
+      for (const p of options.executionProviders ?? []) {
+        if (p === "webgpu" && gpu) backends.push(gpuPlacer(gpu, gpuKernels));
+        else if (p !== "webgpu") backends.push(WASM_BACKEND);
+      }
+      const placed = placeNodes(decoded.graph, opset, backends, types);
+      const plan = executor.plan(decoded.graph, opset, gpuKernels);
+      const outputs = decoded.graph.outputs.map((o) => ({
+        ...o,
+        ...(o.dims ? {} : types.get(o.name)),
+        name: o.name,
+      }));
+      const session = new InferenceSession(
+        decoded,
+        decoded.graph.inputs,
+        outputs,
+        executor,
+        plan,
+        report,
+        new Map([...placed].map(([node, backend]) => [node.name, backend])),
+        unavailable,
+      );
+      if (options.enableProfiling) executor.profile = [];
+      for (const host of decoded.graph.initializers.values()) executor.constant(host);
+      uploadGpuWeights(executor, plan);
+      return session;
+    } catch (e) {
+      gpu?.destroy();
+      kernels.close();
+      throw e;
     }
-    const placed = placeNodes(decoded.graph, opset, backends, types);
-    const plan = executor.plan(decoded.graph, opset, gpuKernels);
-    const outputs = decoded.graph.outputs.map((o) => ({
-      ...o,
-      ...(o.dims ? {} : types.get(o.name)),
-      name: o.name,
-    }));
-    const session = new InferenceSession(
-      decoded,
-      decoded.graph.inputs,
-      outputs,
-      executor,
-      plan,
-      report,
-      new Map([...placed].map(([node, backend]) => [node.name, backend])),
-      unavailable,
-    );
-    if (options.enableProfiling) executor.profile = [];
-    for (const host of decoded.graph.initializers.values()) executor.constant(host);
-    uploadGpuWeights(executor, plan);
-    return session;
   }
 
   /** Bytes of the arena at its fullest so far: weights plus the activations' peak. */
