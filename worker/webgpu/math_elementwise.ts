@@ -28,8 +28,9 @@ const UNARY: Record<string, string> = {
   Sin: "sin(x)",
   Cos: "cos(x)",
   Tan: "tan(x)",
-  Asin: "asin(x)",
-  Acos: "acos(x)",
+  // asin and acos builtins lose 3e-4 near ±1 on some drivers (lavapipe); atan2 keeps 1e-7.
+  Asin: "atan2(x, sqrt((1.0 - x) * (1.0 + x)))",
+  Acos: "atan2(sqrt((1.0 - x) * (1.0 + x)), x)",
   Atan: "atan(x)",
   Sinh: "sinh(x)",
   Cosh: "cosh(x)",

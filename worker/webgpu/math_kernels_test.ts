@@ -1,5 +1,5 @@
 import { Tensor } from "../../graph/tensor.ts";
-import { agrees, float, FLOATS, int, ints, noise } from "./nn_testing.ts";
+import { agrees, float, FLOATS, int, ints, noise, str } from "./nn_testing.ts";
 
 Deno.test("unary ops and activations on WebGPU match WASM in f32 and f16", async () => {
   for (const [t, tol] of FLOATS) {
@@ -11,6 +11,50 @@ Deno.test("unary ops and activations on WebGPU match WASM in f32 and f16", async
     await agrees({ opType: "Gelu", opset: 20, inputs: [x] }, tol);
     const bounds = [new Tensor(t, t === "float32" ? [-0.25] : [0xb400], [])];
     await agrees({ opType: "Clip", inputs: [x, bounds[0]], fed: 1 }, tol);
+  }
+});
+
+Deno.test("every unary math function on WebGPU matches WASM within its domain", async () => {
+  const [t, tol] = FLOATS[0];
+  const x = noise(t, [2, 9], 8);
+  const above1 = new Tensor(t, Array.from({ length: 18 }, (_, i) => 1 + i * 0.37), [2, 9]);
+  const ops = [
+    "Neg",
+    "Sign",
+    "Relu",
+    "Floor",
+    "Ceil",
+    "Sin",
+    "Cos",
+    "Tan",
+    "Asin",
+    "Acos",
+    "Atan",
+    "Sinh",
+    "Cosh",
+    "Asinh",
+    "Atanh",
+    "Elu",
+    "Celu",
+    "Selu",
+    "ThresholdedRelu",
+    "HardSigmoid",
+    "Softsign",
+    "Mish",
+  ];
+  for (const op of ops) await agrees({ opType: op, inputs: [x] }, tol);
+  for (const op of ["Log", "Sqrt", "Reciprocal", "Acosh"]) {
+    await agrees({ opType: op, inputs: [above1] }, tol);
+  }
+  await agrees(
+    { opType: "Gelu", opset: 20, attributes: { approximate: str("tanh") }, inputs: [x] },
+    tol,
+  );
+  const like = new Tensor("float16", [0], [1]);
+  await agrees({ opType: "CastLike", inputs: [x, like], outputs: ["float16"], fed: 1 }, 4e-3);
+  const sums = ["ReduceL1", "ReduceLogSum", "ReduceSumSquare", "ReduceMin", "ReduceMean"];
+  for (const op of sums) {
+    await agrees({ opType: op, opset: 13, attributes: { axes: ints([0]) }, inputs: [above1] }, tol);
   }
 });
 

@@ -8,15 +8,11 @@ import { axisOf, type LayerNormParams } from "../../graph/ops/reduce.ts";
 import type { BatchNormParams } from "../../graph/ops/nn_norm.ts";
 import { type Dim, sizeOf } from "../../graph/ir.ts";
 import { gridFor, Params } from "./device.ts";
-import type { GpuKernel, GpuKernelArgs, GpuSupportQuery } from "./kernel.ts";
+import type { GpuKernel, GpuSupportQuery } from "./kernel.ts";
 import { AT, dispatchRows, type RowFold } from "./math_rows.ts";
-import { flatShader } from "./movement_common.ts";
+import { elementOf, flatShader } from "./movement_common.ts";
 import { sameFloats } from "./nn_support.ts";
-import { type WgslFloat, wgslFloat } from "./wgsl.ts";
-
-function typeOf(args: GpuKernelArgs<unknown>): WgslFloat {
-  return wgslFloat(args.inputs[0]!.dtype, args.gpu.f16)!;
-}
+import { wgslFloat } from "./wgsl.ts";
 
 /** The row's mean `mu` and reciprocal standard deviation `r` (population variance). */
 const MOMENTS: readonly RowFold[] = [
@@ -61,7 +57,7 @@ const LayerNormalization: GpuKernel<LayerNormParams> = {
   },
   run(args) {
     const { gpu, node, params, inputs: [x, scale, bias], outputs: [y, mean, invStd] } = args;
-    const type = typeOf(args);
+    const type = elementOf(args);
     const axis = axisOf(node, params.axis, x!.dims.length);
     const cols = sizeOf(x!.dims.slice(axis)), rows = x!.size / cols;
     const shift = bias ? " + f32(bias[k % p.biasLen])" : "";
@@ -99,7 +95,7 @@ const InstanceNormalization: GpuKernel<{ epsilon: number }> = {
   supports: (q) => sameFloats(q) && (q.inputs[0]?.dims?.length ?? 0) >= 3,
   run(args) {
     const { gpu, params, inputs: [x, scale, bias], outputs: [y] } = args;
-    const type = typeOf(args);
+    const type = elementOf(args);
     const inner = sizeOf(x!.dims.slice(2)), rows = x!.size / inner;
     const kernel = {
       key: "instancenorm",
@@ -134,7 +130,7 @@ const BatchNormalization: GpuKernel<BatchNormParams> = {
     (q.inputs[0]?.dims?.length ?? 0) >= 2,
   run(args) {
     const { gpu, params, inputs: [x, scale, bias, mean, variance], outputs: [y] } = args;
-    const type = typeOf(args);
+    const type = elementOf(args);
     const channels = x!.dims[1], inner = sizeOf(x!.dims.slice(2));
     const pipeline = gpu.pipeline(`math:batchnorm:${type}`, () =>
       flatShader(

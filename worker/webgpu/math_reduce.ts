@@ -4,20 +4,15 @@
  * @module
  */
 import { type ArgParams, axisBlock, axisOf, reducedAxes } from "../../graph/ops/reduce.ts";
-import type { ReduceParams, SoftmaxParams } from "../../graph/ops/reduce.ts";
-import { softmaxBlock } from "../../graph/ops/reduce.ts";
+import { type ReduceParams, softmaxBlock, type SoftmaxParams } from "../../graph/ops/reduce.ts";
 import { sizeOf } from "../../graph/ir.ts";
 import { reducePasses } from "../ops/reduce.ts";
-import type { GpuKernel, GpuKernelArgs } from "./kernel.ts";
+import type { GpuKernel } from "./kernel.ts";
 import { INFINITY } from "./math_wgsl.ts";
 import { AT, dispatchRows, type RowFold } from "./math_rows.ts";
-import { hostValues } from "./movement_common.ts";
+import { elementOf, hostValues } from "./movement_common.ts";
 import { sameFloats } from "./nn_support.ts";
-import { type WgslFloat, wgslFloat } from "./wgsl.ts";
-
-function typeOf(args: GpuKernelArgs<unknown>): WgslFloat {
-  return wgslFloat(args.inputs[0]!.dtype, args.gpu.f16)!;
-}
+import { wgslFloat } from "./wgsl.ts";
 
 /** Storage bindings `xs` (read) and `ys` (written). */
 function inOut(x: string, y: string) {
@@ -36,7 +31,7 @@ function softmax(log: boolean): GpuKernel<SoftmaxParams> {
     supports: sameFloats,
     run(args) {
       const { gpu, node, params, inputs: [x], outputs: [y] } = args;
-      const type = typeOf(args);
+      const type = elementOf(args);
       const [outer, len, inner] = softmaxBlock(node, params, x!.dims);
       const write = log ? "(v - m) - log(s)" : "exp(v - m) / s";
       const kernel = {
@@ -104,7 +99,7 @@ function reduce(op: string): GpuKernel<ReduceParams> {
       q.outputs[0]?.dtype === q.inputs[0]?.dtype,
     run(args) {
       const { gpu, node, params, inputs: [x], outputs: [y] } = args;
-      const type = typeOf(args), values = hostValues(args);
+      const type = elementOf(args), values = hostValues(args);
       const axesInput = args.inputs[1] && { values: () => values(1)?.map(Number) };
       const axes = reducedAxes(node, params, x!.dims.length, axesInput)!;
       // With no axes (noop_with_empty_axes) the output equals the input, as the spec says.
@@ -145,7 +140,7 @@ function argReduce(op: "ArgMax" | "ArgMin"): GpuKernel<ArgParams> {
       wgslFloat(q.inputs[0]?.dtype, q.f16) !== undefined && q.outputs[0]?.dtype === "int64",
     run(args) {
       const { gpu, node, params, inputs: [x], outputs: [y] } = args;
-      const type = typeOf(args);
+      const type = elementOf(args);
       const [outer, len, inner] = axisBlock(x!.dims, axisOf(node, params.axis, x!.dims.length));
       const extreme = op === "ArgMax" ? MAX : MIN, pick = params.selectLast ? "max" : "min";
       const hit = "v == m || (is_nan(v) && is_nan(m))";
