@@ -1,36 +1,8 @@
 import assert from "node:assert/strict";
-import { encodeModel } from "../../graph/encode_model.ts";
-import type { Attribute, Graph, HostTensor, Node } from "../../graph/ir.ts";
+import type { Graph, HostTensor } from "../../graph/ir.ts";
 import { Tensor } from "../../graph/tensor.ts";
 import { InferenceSession } from "../session.ts";
-
-function node(
-  name: string,
-  opType: string,
-  inputs: string[],
-  outputs: string[],
-  attributes: Record<string, Attribute> = {},
-): Node {
-  return {
-    name,
-    opType,
-    domain: "",
-    inputs,
-    outputs,
-    attributes: new Map(Object.entries(attributes)),
-  };
-}
-
-function model(graph: Graph): Uint8Array {
-  return encodeModel({
-    irVersion: 8,
-    opsets: new Map([["", 17]]),
-    producerName: "",
-    producerVersion: "",
-    metadata: new Map(),
-    graph,
-  });
-}
+import { model, node } from "./_test_models.ts";
 
 const K: HostTensor = { dtype: "int64", dims: [1], data: new BigInt64Array([2n]) };
 
@@ -38,15 +10,15 @@ const K: HostTensor = { dtype: "int64", dims: [1], data: new BigInt64Array([2n])
 const MIXED = model({
   name: "mixed",
   nodes: [
-    node("relu1", "Relu", ["x"], ["r"]),
-    node("topk", "TopK", ["r", "k"], ["values", "indices"]),
-    node("relu2", "Relu", ["values"], ["y"]),
+    node("Relu", ["x"], ["r"]),
+    node("TopK", ["r", "k"], ["values", "indices"]),
+    node("Relu", ["values"], ["y"]),
   ],
   inputs: [{ name: "x", dtype: "float32", dims: [2, 3] }],
   outputs: [{ name: "y", dtype: "float32" }, { name: "indices", dtype: "int64" }],
   initializers: new Map([["k", K]]),
   valueInfo: new Map(),
-});
+}, 17);
 
 const X = new Tensor("float32", [3, -1, 2, -4, 6, 5], [2, 3]);
 
@@ -67,7 +39,7 @@ Deno.test("webgpu first: nodes WebGPU supports run there, the rest fall back to 
   assert.deepEqual(session.unavailableProviders, []);
   assert.deepEqual(
     Object.fromEntries(session.placement),
-    { relu1: "webgpu", topk: "wasm", relu2: "webgpu" },
+    { r: "webgpu", values: "wasm", y: "webgpu" },
   );
   assert.deepEqual(Array.from(outputs.y.data as Float32Array), [3, 2, 6, 5]);
   assert.deepEqual(Array.from(outputs.indices.data as BigInt64Array), [0n, 2n, 1n, 2n]);
@@ -93,7 +65,7 @@ Deno.test("wasm first: WASM claims every node and nothing crosses", async () => 
 Deno.test("an If branch on WASM reads a value WebGPU made", async () => {
   const branch = (opType: string): Graph => ({
     name: opType,
-    nodes: [node(`${opType}_in_branch`, opType, ["r"], ["out"])],
+    nodes: [node(opType, ["r"], ["out"])],
     inputs: [],
     outputs: [{ name: "out", dtype: "float32" }],
     initializers: new Map(),
@@ -102,8 +74,8 @@ Deno.test("an If branch on WASM reads a value WebGPU made", async () => {
   const bytes = model({
     name: "branchy",
     nodes: [
-      node("relu", "Relu", ["x"], ["r"]),
-      node("if", "If", ["cond"], ["y"], {
+      node("Relu", ["x"], ["r"]),
+      node("If", ["cond"], ["y"], {
         then_branch: { kind: "graph", value: branch("Neg") },
         else_branch: { kind: "graph", value: branch("Abs") },
       }),
@@ -115,9 +87,9 @@ Deno.test("an If branch on WASM reads a value WebGPU made", async () => {
     outputs: [{ name: "y", dtype: "float32" }],
     initializers: new Map(),
     valueInfo: new Map(),
-  });
+  }, 17);
   const cond = new Tensor("bool", new Uint8Array([1]), []);
   const { session, outputs } = await runWith(bytes, ["webgpu"], { x: X, cond });
-  assert.equal(session.placement.get("relu"), "webgpu");
+  assert.equal(session.placement.get("r"), "webgpu");
   assert.deepEqual(Array.from(outputs.y.data as Float32Array), [-3, -0, -2, -0, -6, -5]);
 });
