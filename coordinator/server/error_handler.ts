@@ -8,7 +8,12 @@ import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { DeadlineExceededError, NoCapacityError, StageFailedError } from "../cluster/errors.ts";
 import { PartitionError } from "../partition/partition.ts";
-import { ModelLoadError, UnsupportedDTypeError, UnsupportedOpError } from "../../graph/errors.ts";
+import {
+  ModelLoadError,
+  ShapeError,
+  UnsupportedDTypeError,
+  UnsupportedOpError,
+} from "../../graph/errors.ts";
 import { InputError } from "../../worker/errors.ts";
 import {
   BadRequestError,
@@ -27,6 +32,8 @@ const STATUS: [ErrorClass, ContentfulStatusCode][] = [
   [BadRequestError, 400],
   [InputError, 400],
   [ModelLoadError, 400],
+  // A node whose inputs break its op's rules: the model or the request is at fault.
+  [ShapeError, 400],
   [UnsupportedOpError, 400],
   [UnsupportedDTypeError, 400],
   [UnauthorizedError, 401],
@@ -51,7 +58,9 @@ const CLIENT_STAGE_CODES = new Set(["InputError", "ShapeError", "RangeError", "T
  * ```ts
  * import assert from "node:assert/strict";
  * import { ModelNotFoundError } from "./errors.ts";
+ * import { ShapeError } from "../../graph/errors.ts";
  * assert.equal(statusOf(new ModelNotFoundError("m")), 404);
+ * assert.equal(statusOf(new ShapeError("conv", "Conv", "channels differ")), 400);
  * ```
  */
 export function statusOf(error: unknown): ContentfulStatusCode {
