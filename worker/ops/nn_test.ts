@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import type { DType } from "../../graph/dtype.ts";
-import { encodeModel } from "../../graph/encode_model.ts";
+import { model } from "../engine/_test_models.ts";
 import type { Attribute } from "../../graph/ir.ts";
 import { NN_OPS } from "../../graph/ops/nn.ts";
 import { Tensor } from "../../graph/tensor.ts";
@@ -47,15 +47,7 @@ async function runNode(
     initializers: new Map(),
     valueInfo: new Map(),
   };
-  const bytes = encodeModel({
-    irVersion: 8,
-    opsets: new Map([["", opset]]),
-    producerName: "",
-    producerVersion: "",
-    metadata: new Map(),
-    graph,
-  });
-  const session = await InferenceSession.create(bytes);
+  const session = await InferenceSession.create(model(graph, opset));
   const fed = Object.fromEntries(feeds.flatMap((t, i) => (t ? [[names[i], t]] : [])));
   const { y } = await session.run(fed);
   session.release();
