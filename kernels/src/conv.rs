@@ -2,7 +2,7 @@
 //! (missing leading spatial axes have size 1). Conv runs as a GEMM per group whose right
 //! operand is packed straight from the image (implicit im2col; a 1×1 stride-1 kernel reads
 //! the image as the matrix itself), except depthwise 2-D kernels, which run directly, and
-//! 3×3 stride-1 ones, which run as Winograd F(2×2, 3×3).
+//! 3×3 stride-1 ones, which run as Winograd F(4×4, 3×3).
 //! ConvTranspose is a GEMM into column scratch followed by a scatter-add (col2im).
 mod depthwise;
 mod im2col;

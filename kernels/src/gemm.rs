@@ -169,6 +169,61 @@ fn few_columns(s: Shape, a: &Mat, b: &impl PackB, k: &KBlock, c: &mut Out, scrat
 fn narrow(s: Shape, a: &Mat, b: &impl PackB, k: &KBlock, c: &mut Out, scratch: &mut [f32]) {
     let (pa, pb) = scratch.split_at_mut(s.m.next_multiple_of(MR) * k.kc);
     pack::pack_a(a, 0, s.m, k.pc, k.kc, pa);
+    panel_by_panel(s, pa, b, k, c, pb);
+}
+
+/// A left operand packed once for many products: for each k block of [`KC`] rows, the
+/// MR-row panels [`gemm`] would pack, blocks one after another.
+pub struct PackedA<'a> {
+    pub data: &'a [f32],
+}
+
+impl PackedA<'_> {
+    /// Floats an m×k operand takes packed.
+    pub fn len(m: usize, k: usize) -> usize {
+        m.next_multiple_of(MR) * k
+    }
+
+    /// Where element (i, p) of an m×k operand goes in its packed form (padding rows past m
+    /// stay as the caller left them: zero them once).
+    #[inline(always)]
+    pub fn index(m: usize, k: usize, i: usize, p: usize) -> usize {
+        let (pc, mp) = (p / KC * KC, m.next_multiple_of(MR));
+        let kc = KC.min(k - pc);
+        mp * pc + (i / MR * kc + p - pc) * MR + i % MR
+    }
+}
+
+/// C = epilogue(A · B) for an A packed by the caller ([`PackedA`]): B is walked one panel
+/// at a time, read in place where it can be. `scratch` holds `KC · NR` floats.
+pub fn gemm_packed_a(
+    s: Shape,
+    a: &PackedA,
+    b: &impl PackB,
+    c: &mut Out,
+    epi: &Epilogue,
+    scratch: &mut [f32],
+) {
+    let mp = s.m.next_multiple_of(MR);
+    let kblocks = s.k.div_ceil(KC).max(1);
+    for kb in 0..kblocks {
+        let pc = kb * KC;
+        let block = KBlock {
+            pc,
+            kc: KC.min(s.k - pc),
+            pass: Pass {
+                first: kb == 0,
+                last: kb + 1 == kblocks,
+            },
+            epi,
+        };
+        panel_by_panel(s, &a.data[mp * pc..], b, &block, c, scratch);
+    }
+}
+
+/// One k block over A packed whole in `pa`: B a panel at a time, in place or packed
+/// into `pb`.
+fn panel_by_panel(s: Shape, pa: &[f32], b: &impl PackB, k: &KBlock, c: &mut Out, pb: &mut [f32]) {
     for j in (0..s.n).step_by(NR) {
         let cols = NR.min(s.n - j);
         match b.in_place(k.pc, k.kc, j).filter(|_| cols == NR) {

@@ -1,23 +1,31 @@
-//! Winograd F(2×2, 3×3) for 3×3, stride-1, undilated, ungrouped 2-D convolutions: each
-//! 2×2 output tile comes from a 4×4 input tile through 16 elementwise products instead of
-//! 36 multiply-adds per channel pair, the products summed over input channels as 16
-//! GEMMs (one per tile position ξ). Tiles go a block at a time along one tile row, so the
-//! transformed input block stays in cache; four tiles share each vector, and the block is
-//! written straight in the GEMM's panel layout.
+//! Winograd F(4×4, 3×3) for 3×3, stride-1, undilated, ungrouped 2-D convolutions: each
+//! 4×4 output tile comes from a 6×6 input tile through 36 elementwise products instead of
+//! 144 multiply-adds per channel pair, the products summed over input channels as 36
+//! GEMMs (one per tile position ξ). Tiles go a block at a time (consecutive tiles in row
+//! order), so the transformed input block stays in cache; four tiles share each vector,
+//! and the block is written straight in the GEMM's panel layout. The transformed filters
+//! are packed once per call as the GEMM's left operand.
 //!
-//! With Bᵀ, G and Aᵀ of Lavin & Gray: U = G·g·Gᵀ per filter, V = Bᵀ·d·B per input tile,
-//! M[ξ] = U[ξ]·V[ξ] over channels, Y = Aᵀ·M·A.
+//! With the Bᵀ, G and Aᵀ of Lavin & Gray for the points 0, ±1, ±2, ∞: U = G·g·Gᵀ per
+//! filter, V = Bᵀ·d·B per input tile, M[ξ] = U[ξ]·V[ξ] over channels, Y = Aᵀ·M·A.
 use super::ConvGeom;
-use crate::gemm::{self, Activation, Epilogue, Mat, Out, Panels, Shape, NR};
-use crate::simd::{load, store};
+use crate::gemm::{self, Activation, Epilogue, Out, PackedA, Panels, Shape, KC, NR};
+use crate::simd::{load, madd, store};
 use core::arch::wasm32::*;
+
+/// Output tile side.
+const TILE: usize = 4;
+/// Input tile side, and the transforms' size.
+const SIDE: usize = TILE + 2;
+/// Tile positions: one GEMM each.
+const POSITIONS: usize = SIDE * SIDE;
 
 /// Floats of transformed input one block may take (1 MiB: half of L2).
 const BLOCK_FLOATS: usize = 1 << 18;
 
 /// Most tiles transformed and multiplied at once: a multiple of NR, 16 to 128.
 fn block_width(g: &ConvGeom) -> usize {
-    (BLOCK_FLOATS / 16 / g.cin).clamp(16, 128) / NR * NR
+    (BLOCK_FLOATS / POSITIONS / g.cin).clamp(16, 128) / NR * NR
 }
 
 /// Whether `g` is a convolution this module runs, and big enough for it to pay.
@@ -29,24 +37,19 @@ pub fn applies(g: &ConvGeom) -> bool {
         && g.group == 1
         && g.cin >= 8
         && g.cout >= 8
-        && g.output[1] >= 4
-        && g.output[2] >= 8
+        && g.output[1] >= TILE
+        && g.output[2] >= 2 * TILE
 }
 
-/// The three scratch areas, by length: filters, input block, product block, then the
+/// The scratch areas, by length: packed filters, input block, product block, then the
 /// GEMM's own.
 fn parts(g: &ConvGeom) -> [usize; 4] {
     let n = block_width(g);
-    let gemm = Shape {
-        m: g.cout,
-        k: g.cin,
-        n,
-    };
     [
-        16 * g.cout * g.cin,
-        16 * g.cin * n,
-        16 * g.cout * n,
-        gemm.scratch_len(),
+        POSITIONS * PackedA::len(g.cout, g.cin),
+        POSITIONS * g.cin * n,
+        POSITIONS * g.cout * n,
+        KC * NR,
     ]
 }
 
@@ -55,8 +58,8 @@ pub fn scratch_len(g: &ConvGeom) -> usize {
     parts(g).iter().sum()
 }
 
-/// y = act(conv(x, w) + bias) for one batch of NCHW `x`, `y` and `w` [cout, cin, 3, 3].
-/// The caller has checked the sizes, [`applies`], and `scratch` against [`scratch_len`].
+/// y = act(conv(x, w) + bias) for NCHW `x`, `y` and `w` [cout, cin, 3, 3]. The caller has
+/// checked the sizes, [`applies`], and `scratch` against [`scratch_len`].
 pub fn conv(
     g: &ConvGeom,
     x: &[f32],
@@ -71,58 +74,83 @@ pub fn conv(
     let (v, rest) = rest.split_at_mut(lv);
     let (m, gemm_scratch) = rest.split_at_mut(lm);
     filters(g, w, u);
-    let (ih, iw) = (g.input[1], g.input[2]);
-    let (oh, ow) = (g.output[1], g.output[2]);
-    let (in_size, out_size) = (ih * iw, oh * ow);
-    let tw = ow.div_ceil(2);
-    // Blocks of even width across the tile row.
-    let width = tw.div_ceil(tw.div_ceil(block_width(g))).next_multiple_of(4);
+    let (in_size, out_size) = (g.input_size(), g.output_size());
+    let grid = Grid::of(g);
+    let width = block_width(g);
     for (xb, yb) in x
         .chunks_exact(g.cin * in_size)
         .zip(y.chunks_exact_mut(g.cout * out_size))
     {
-        for ty in 0..oh.div_ceil(2) {
-            for t0 in (0..tw).step_by(width) {
-                let block = Block {
-                    ty,
-                    t0,
-                    n: width.min(tw - t0),
-                };
-                inputs(g, xb, &block, v);
-                multiply(g, u, v, m, &block, gemm_scratch);
-                outputs(g, m, &block, bias, act, yb);
-            }
+        for t0 in (0..grid.tiles()).step_by(width) {
+            let block = Block {
+                t0,
+                n: width.min(grid.tiles() - t0),
+            };
+            inputs(g, &grid, xb, &block, v);
+            multiply(g, u, v, m, &block, gemm_scratch);
+            outputs(g, &grid, m, &block, bias, act, yb);
         }
     }
 }
 
-/// Tiles t0..t0+n of tile row ty.
+/// The output's tiles: `across` per tile row, `down` tile rows.
+struct Grid {
+    across: usize,
+    down: usize,
+}
+
+impl Grid {
+    fn of(g: &ConvGeom) -> Self {
+        Grid {
+            across: g.output[2].div_ceil(TILE),
+            down: g.output[1].div_ceil(TILE),
+        }
+    }
+
+    fn tiles(&self) -> usize {
+        self.across * self.down
+    }
+
+    /// Top-left output (row, column) of tile t.
+    fn origin(&self, t: usize) -> (usize, usize) {
+        (t / self.across * TILE, t % self.across * TILE)
+    }
+
+    /// Whether tiles t..t+4 lie in one tile row.
+    fn one_row(&self, t: usize) -> bool {
+        t % self.across + 4 <= self.across
+    }
+}
+
+/// Tiles t0..t0+n, in row order.
 struct Block {
-    ty: usize,
     t0: usize,
     n: usize,
 }
 
-/// U[ξ][co][ci] = (G·g·Gᵀ)[ξ] for every filter.
+/// U[ξ] = (G·g·Gᵀ)[ξ] for every filter, each U[ξ] packed as a GEMM left operand.
 fn filters(g: &ConvGeom, w: &[f32], u: &mut [f32]) {
-    let plane = g.cout * g.cin;
-    for (f, k) in w.chunks_exact(9).take(plane).enumerate() {
-        // G·g: four rows of three.
-        let gg = [
-            [k[0], k[1], k[2]],
-            core::array::from_fn(|c| 0.5 * (k[c] + k[3 + c] + k[6 + c])),
-            core::array::from_fn(|c| 0.5 * (k[c] - k[3 + c] + k[6 + c])),
-            [k[6], k[7], k[8]],
-        ];
-        for (r, row) in gg.iter().enumerate() {
-            let t = [
-                row[0],
-                0.5 * (row[0] + row[1] + row[2]),
-                0.5 * (row[0] - row[1] + row[2]),
-                row[2],
-            ];
-            for (c, &val) in t.iter().enumerate() {
-                u[(4 * r + c) * plane + f] = val;
+    u.fill(0.0);
+    let lu = PackedA::len(g.cout, g.cin);
+    // G on three values: rows of the 6×3 matrix.
+    let gt = |a: f32, b: f32, c: f32| {
+        [
+            a / 4.0,
+            -(a + b + c) / 6.0,
+            -(a - b + c) / 6.0,
+            a / 24.0 + b / 12.0 + c / 6.0,
+            a / 24.0 - b / 12.0 + c / 6.0,
+            c,
+        ]
+    };
+    for (f, k) in w.chunks_exact(9).take(g.cout * g.cin).enumerate() {
+        let (co, ci) = (f / g.cin, f % g.cin);
+        let cols: [[f32; SIDE]; 3] = core::array::from_fn(|c| gt(k[c], k[3 + c], k[6 + c]));
+        let at = PackedA::index(g.cout, g.cin, co, ci);
+        for r in 0..SIDE {
+            let row = gt(cols[0][r], cols[1][r], cols[2][r]);
+            for (c, &val) in row.iter().enumerate() {
+                u[(SIDE * r + c) * lu + at] = val;
             }
         }
     }
@@ -130,60 +158,114 @@ fn filters(g: &ConvGeom, w: &[f32], u: &mut [f32]) {
 
 /// V[ξ][ci][t] = (Bᵀ·d·B)[ξ] for the block's input tiles d (zero outside the image), each
 /// V[ξ] in NR-column panels (see [`Panels`]).
-fn inputs(g: &ConvGeom, x: &[f32], b: &Block, v: &mut [f32]) {
+fn inputs(g: &ConvGeom, grid: &Grid, x: &[f32], b: &Block, v: &mut [f32]) {
     let (ih, iw) = (g.input[1], g.input[2]);
     let (pt, pl) = (g.pads[1] as isize, g.pads[2] as isize);
-    let y0 = (2 * b.ty) as isize - pt;
     let stride = g.cin * b.n.next_multiple_of(NR);
     for (c, plane) in x.chunks_exact(ih * iw).take(g.cin).enumerate() {
-        let rows: [Option<&[f32]>; 4] = core::array::from_fn(|i| {
-            let r = y0 + i as isize;
-            (r >= 0 && (r as usize) < ih).then(|| &plane[r as usize * iw..(r as usize + 1) * iw])
-        });
-        let mut t = 0;
-        while t < b.n {
-            let x0 = (2 * (b.t0 + t)) as isize - pl;
-            // Four tiles read inputs x0..x0+10 (two vector loads past x0+8).
-            let d = if t + 4 <= b.n && x0 >= 0 && x0 as usize + 12 <= iw {
-                rows.map(|r| r.map_or([f32x4_splat(0.0); 4], |r| columns4(r, x0 as usize)))
-            } else {
-                rows.map(|r| gather4(r, x0, (b.n - t).min(4)))
-            };
-            let out = transform_input(d);
-            let at = (t / NR * g.cin + c) * NR + t % NR;
+        for t in (0..b.n).step_by(4) {
             let lanes = (b.n - t).min(4);
-            for (xi, &o) in out.iter().enumerate() {
-                store_lanes(&mut v[xi * stride + at..], o, lanes);
+            let (oy, ox) = grid.origin(b.t0 + t);
+            let (y0, x0) = (oy as isize - pt, ox as isize - pl);
+            // Four tiles in one row read inputs x0..x0+18 (five vector loads, to x0+20); at
+            // the image's left and right edges those go through a zero-filled copy.
+            let one_row = lanes == 4 && grid.one_row(b.t0 + t);
+            let inside = x0 >= 0 && x0 as usize + SPAN <= iw;
+            let row = |i: usize| {
+                let r = y0 + i as isize;
+                (r >= 0 && (r as usize) < ih)
+                    .then(|| &plane[r as usize * iw..(r as usize + 1) * iw])
+            };
+            // B on each row, then Bᵀ down each column: few vectors live at a time.
+            let mut rows_b = [[f32x4_splat(0.0); SIDE]; SIDE];
+            for (i, dst) in rows_b.iter_mut().enumerate() {
+                let d = if !one_row {
+                    gather(g, grid, plane, b.t0 + t, lanes, i)
+                } else {
+                    match row(i) {
+                        None => continue,
+                        Some(r) if inside => columns(r, x0 as usize),
+                        Some(r) => columns(&edge_copy(r, x0), 0),
+                    }
+                };
+                *dst = apply_bt(d);
             }
-            t += 4;
+            let at = (t / NR * g.cin + c) * NR + t % NR;
+            for j in 0..SIDE {
+                let col = apply_bt(core::array::from_fn(|i| rows_b[i][j]));
+                for (i, &o) in col.iter().enumerate() {
+                    store_lanes(&mut v[(SIDE * i + j) * stride + at..], o, lanes);
+                }
+            }
         }
     }
 }
 
-/// Columns j = 0..4 of four tiles starting at input column x0 (tile l at x0 + 2l): lane l
-/// of vector j is row[x0 + 2l + j].
+/// Columns j = 0..6 of four tiles starting at input column x0 (tile l at x0 + 4l): lane l
+/// of vector j is row[x0 + 4l + j].
 #[inline(always)]
-fn columns4(row: &[f32], x0: usize) -> [v128; 4] {
-    let (a, b, c) = (load(row, x0), load(row, x0 + 4), load(row, x0 + 8));
-    let even0 = i32x4_shuffle::<0, 2, 4, 6>(a, b);
-    let odd0 = i32x4_shuffle::<1, 3, 5, 7>(a, b);
-    let even1 = i32x4_shuffle::<2, 4, 6, 0>(a, b);
-    let even1 = i32x4_shuffle::<0, 1, 2, 4>(even1, c);
-    let odd1 = i32x4_shuffle::<3, 5, 7, 0>(a, b);
-    let odd1 = i32x4_shuffle::<0, 1, 2, 5>(odd1, c);
-    [even0, odd0, even1, odd1]
+fn columns(row: &[f32], x0: usize) -> [v128; SIDE] {
+    let q: [v128; 5] = core::array::from_fn(|i| load(row, x0 + 4 * i));
+    let [c0, c1, c2, c3] = transpose(q[0], q[1], q[2], q[3]);
+    // Columns 4 and 5 are columns 0 and 1 of the next four vectors.
+    let lo = i32x4_shuffle::<0, 4, 1, 5>(q[1], q[2]);
+    let hi = i32x4_shuffle::<0, 4, 1, 5>(q[3], q[4]);
+    let c4 = i32x4_shuffle::<0, 1, 4, 5>(lo, hi);
+    let c5 = i32x4_shuffle::<2, 3, 6, 7>(lo, hi);
+    [c0, c1, c2, c3, c4, c5]
 }
 
-/// [`columns4`] checking every element against the row's bounds (zero outside), for
-/// `tiles` tiles.
-fn gather4(row: Option<&[f32]>, x0: isize, tiles: usize) -> [v128; 4] {
-    let Some(row) = row else {
-        return [f32x4_splat(0.0); 4];
-    };
+/// Inputs one vector group of tiles reads from a row: five vectors.
+const SPAN: usize = 20;
+
+/// row[x0..x0+SPAN], zero where that runs outside the row.
+#[inline(always)]
+fn edge_copy(row: &[f32], x0: isize) -> [f32; SPAN] {
+    core::array::from_fn(|i| {
+        let c = x0 + i as isize;
+        if c >= 0 && (c as usize) < row.len() {
+            row[c as usize]
+        } else {
+            0.0
+        }
+    })
+}
+
+/// The 4×4 transpose of rows a, b, c, d.
+#[inline(always)]
+fn transpose(a: v128, b: v128, c: v128, d: v128) -> [v128; 4] {
+    let ab_lo = i32x4_shuffle::<0, 4, 1, 5>(a, b);
+    let ab_hi = i32x4_shuffle::<2, 6, 3, 7>(a, b);
+    let cd_lo = i32x4_shuffle::<0, 4, 1, 5>(c, d);
+    let cd_hi = i32x4_shuffle::<2, 6, 3, 7>(c, d);
+    [
+        i32x4_shuffle::<0, 1, 4, 5>(ab_lo, cd_lo),
+        i32x4_shuffle::<2, 3, 6, 7>(ab_lo, cd_lo),
+        i32x4_shuffle::<0, 1, 4, 5>(ab_hi, cd_hi),
+        i32x4_shuffle::<2, 3, 6, 7>(ab_hi, cd_hi),
+    ]
+}
+
+/// Row i of the input tiles t..t+lanes, every element checked against the image (zero
+/// outside), lane l for tile t+l.
+fn gather(
+    g: &ConvGeom,
+    grid: &Grid,
+    plane: &[f32],
+    t: usize,
+    lanes: usize,
+    i: usize,
+) -> [v128; SIDE] {
+    let (ih, iw) = (g.input[1], g.input[2]);
     let at = |l: usize, j: usize| {
-        let i = x0 + (2 * l + j) as isize;
-        if l < tiles && i >= 0 && (i as usize) < row.len() {
-            row[i as usize]
+        if l >= lanes {
+            return 0.0;
+        }
+        let (oy, ox) = grid.origin(t + l);
+        let r = (oy + i) as isize - g.pads[1] as isize;
+        let c = (ox + j) as isize - g.pads[2] as isize;
+        if r >= 0 && (r as usize) < ih && c >= 0 && (c as usize) < iw {
+            plane[r as usize * iw + c as usize]
         } else {
             0.0
         }
@@ -191,26 +273,24 @@ fn gather4(row: Option<&[f32]>, x0: isize, tiles: usize) -> [v128; 4] {
     core::array::from_fn(|j| f32x4(at(0, j), at(1, j), at(2, j), at(3, j)))
 }
 
-/// Bᵀ·d·B on four tiles at once: d[i][j] holds row i, column j.
+/// Bᵀ on six values: 4d0 − 5d2 + d4, −4d1 − 4d2 + d3 + d4, 4d1 − 4d2 − d3 + d4,
+/// −2d1 − d2 + 2d3 + d4, 2d1 − d2 − 2d3 + d4, 4d1 − 5d3 + d5.
 #[inline(always)]
-fn transform_input(d: [[v128; 4]; 4]) -> [v128; 16] {
-    // Bᵀ on each column: rows d0 - d2, d1 + d2, d2 - d1, d1 - d3.
-    let bt = |c: [v128; 4]| {
-        [
-            f32x4_sub(c[0], c[2]),
-            f32x4_add(c[1], c[2]),
-            f32x4_sub(c[2], c[1]),
-            f32x4_sub(c[1], c[3]),
-        ]
-    };
-    let cols: [[v128; 4]; 4] = core::array::from_fn(|j| bt([d[0][j], d[1][j], d[2][j], d[3][j]]));
-    // The same on each row of the result: ξ = 4·i + j.
-    let mut out = [f32x4_splat(0.0); 16];
-    for i in 0..4 {
-        let r = bt([cols[0][i], cols[1][i], cols[2][i], cols[3][i]]);
-        out[4 * i..4 * i + 4].copy_from_slice(&r);
-    }
-    out
+fn apply_bt(d: [v128; SIDE]) -> [v128; SIDE] {
+    let (four, five, two) = (f32x4_splat(4.0), f32x4_splat(-5.0), f32x4_splat(2.0));
+    let m4 = f32x4_splat(-4.0);
+    let a = madd(d[2], m4, d[4]);
+    let b = madd(d[1], m4, d[3]);
+    let c = f32x4_sub(d[4], d[2]);
+    let e = f32x4_mul(two, f32x4_sub(d[3], d[1]));
+    [
+        madd(d[0], four, madd(d[2], five, d[4])),
+        f32x4_add(a, b),
+        f32x4_sub(a, b),
+        f32x4_add(c, e),
+        f32x4_sub(c, e),
+        madd(d[1], four, madd(d[3], five, d[5])),
+    ]
 }
 
 /// Stores the first `lanes` lanes of `v` at `dst[0..]`.
@@ -219,17 +299,13 @@ fn store_lanes(dst: &mut [f32], v: v128, lanes: usize) {
     if lanes == 4 {
         store(dst, 0, v);
     } else {
-        let vals = [
-            f32x4_extract_lane::<0>(v),
-            f32x4_extract_lane::<1>(v),
-            f32x4_extract_lane::<2>(v),
-            f32x4_extract_lane::<3>(v),
-        ];
+        let mut vals = [0.0; 4];
+        store(&mut vals, 0, v);
         dst[..lanes].copy_from_slice(&vals[..lanes]);
     }
 }
 
-/// M[ξ] = U[ξ] · V[ξ] for the 16 positions.
+/// M[ξ] = U[ξ] · V[ξ] for the 36 positions.
 fn multiply(g: &ConvGeom, u: &[f32], v: &[f32], m: &mut [f32], b: &Block, scratch: &mut [f32]) {
     let s = Shape {
         m: g.cout,
@@ -237,15 +313,13 @@ fn multiply(g: &ConvGeom, u: &[f32], v: &[f32], m: &mut [f32], b: &Block, scratc
         n: b.n,
     };
     let (lu, lv, lm) = (
-        g.cout * g.cin,
+        PackedA::len(g.cout, g.cin),
         g.cin * b.n.next_multiple_of(NR),
         g.cout * b.n,
     );
-    for xi in 0..16 {
-        let a = Mat {
+    for xi in 0..POSITIONS {
+        let a = PackedA {
             data: &u[xi * lu..(xi + 1) * lu],
-            rs: g.cin,
-            cs: 1,
         };
         let bm = Panels {
             data: &v[xi * lv..(xi + 1) * lv],
@@ -255,13 +329,28 @@ fn multiply(g: &ConvGeom, u: &[f32], v: &[f32], m: &mut [f32], b: &Block, scratc
             data: &mut m[xi * lm..(xi + 1) * lm],
             ldc: b.n,
         };
-        gemm::gemm(s, &a, &bm, &mut out, &Epilogue::NONE, scratch);
+        gemm::gemm_packed_a(s, &a, &bm, &mut out, &Epilogue::NONE, scratch);
     }
+}
+
+/// Aᵀ on six values: m0 + m1 + m2 + m3 + m4, m1 − m2 + 2(m3 − m4), m1 + m2 + 4(m3 + m4),
+/// m1 − m2 + 8(m3 − m4) + m5.
+#[inline(always)]
+fn apply_at(m: [v128; SIDE]) -> [v128; TILE] {
+    let (s1, d1) = (f32x4_add(m[1], m[2]), f32x4_sub(m[1], m[2]));
+    let (s2, d2) = (f32x4_add(m[3], m[4]), f32x4_sub(m[3], m[4]));
+    [
+        f32x4_add(f32x4_add(m[0], s1), s2),
+        madd(d2, f32x4_splat(2.0), d1),
+        madd(s2, f32x4_splat(4.0), s1),
+        madd(d2, f32x4_splat(8.0), f32x4_add(d1, m[5])),
+    ]
 }
 
 /// Y = Aᵀ·M·A (+ bias, activated) into the block's output tiles.
 fn outputs(
     g: &ConvGeom,
+    grid: &Grid,
     m: &[f32],
     b: &Block,
     bias: Option<&[f32]>,
@@ -270,46 +359,66 @@ fn outputs(
 ) {
     let (oh, ow) = (g.output[1], g.output[2]);
     let lm = g.cout * b.n;
-    let oy = 2 * b.ty;
-    let rows = (oh - oy).min(2);
-    for (co, plane) in y.chunks_exact_mut(oh * ow).take(g.cout).enumerate() {
-        let bv = f32x4_splat(bias.map_or(0.0, |b| b[co]));
-        let mut t = 0;
-        while t < b.n {
+    for t in (0..b.n).step_by(4) {
+        let lanes = (b.n - t).min(4);
+        let (oy, ox) = grid.origin(b.t0 + t);
+        let whole = lanes == 4 && grid.one_row(b.t0 + t) && oy + TILE <= oh && ox + 16 <= ow;
+        for (co, plane) in y.chunks_exact_mut(oh * ow).take(g.cout).enumerate() {
+            let bv = f32x4_splat(bias.map_or(0.0, |b| b[co]));
             let at = co * b.n + t;
-            let lanes = (b.n - t).min(4);
-            let mx: [v128; 16] = core::array::from_fn(|xi| load_lanes(&m[xi * lm + at..], lanes));
-            let [y00, y01, y10, y11] = transform_output(mx).map(|v| act.apply4(f32x4_add(v, bv)));
-            let ox = 2 * (b.t0 + t);
-            for (r, (left, right)) in [(y00, y01), (y10, y11)].into_iter().enumerate().take(rows) {
-                let row = &mut plane[(oy + r) * ow..(oy + r + 1) * ow];
-                let lo = i32x4_shuffle::<0, 4, 1, 5>(left, right);
-                let hi = i32x4_shuffle::<2, 6, 3, 7>(left, right);
-                if lanes == 4 && ox + 8 <= ow {
-                    store(row, ox, lo);
-                    store(row, ox + 4, hi);
-                } else {
-                    let vals = lanes8(lo, hi);
-                    let n = (2 * lanes).min(ow - ox);
-                    row[ox..ox + n].copy_from_slice(&vals[..n]);
+            // A on each row of M, then Aᵀ down each column.
+            let rows_a: [[v128; TILE]; SIDE] = core::array::from_fn(|i| {
+                apply_at(core::array::from_fn(|j| {
+                    load_lanes(&m[(SIDE * i + j) * lm + at..], lanes)
+                }))
+            });
+            let mut out = [[f32x4_splat(0.0); TILE]; TILE];
+            for c in 0..TILE {
+                let col = apply_at(core::array::from_fn(|i| rows_a[i][c]));
+                for (r, &v) in col.iter().enumerate() {
+                    out[r][c] = act.apply4(f32x4_add(v, bv));
                 }
             }
-            t += 4;
+            if whole {
+                for (r, row) in out.iter().enumerate() {
+                    let dst = &mut plane[(oy + r) * ow + ox..];
+                    for (l, &v) in transpose(row[0], row[1], row[2], row[3]).iter().enumerate() {
+                        store(dst, 4 * l, v);
+                    }
+                }
+            } else {
+                scatter(grid, &out, b.t0 + t, lanes, (oh, ow), plane);
+            }
         }
     }
 }
 
-/// Aᵀ·m·A on four tiles at once: the 2×2 outputs y00, y01, y10, y11.
-#[inline(always)]
-fn transform_output(m: [v128; 16]) -> [v128; 4] {
-    // Aᵀ on each column j: m0 + m1 + m2, m1 - m2 - m3.
-    let at = |a: v128, b: v128, c: v128, d: v128| {
-        (f32x4_add(f32x4_add(a, b), c), f32x4_sub(f32x4_sub(b, c), d))
-    };
-    let cols: [(v128, v128); 4] = core::array::from_fn(|j| at(m[j], m[4 + j], m[8 + j], m[12 + j]));
-    let (y00, y01) = at(cols[0].0, cols[1].0, cols[2].0, cols[3].0);
-    let (y10, y11) = at(cols[0].1, cols[1].1, cols[2].1, cols[3].1);
-    [y00, y01, y10, y11]
+/// Writes tiles t..t+lanes of `out` element by element, dropping what falls outside the
+/// plane.
+fn scatter(
+    grid: &Grid,
+    out: &[[v128; TILE]; TILE],
+    t: usize,
+    lanes: usize,
+    (oh, ow): (usize, usize),
+    plane: &mut [f32],
+) {
+    for (r, row) in out.iter().enumerate() {
+        let vals: [[f32; 4]; TILE] = row.map(|v| {
+            let mut a = [0.0; 4];
+            store(&mut a, 0, v);
+            a
+        });
+        for l in 0..lanes {
+            let (oy, ox) = grid.origin(t + l);
+            if oy + r >= oh {
+                continue;
+            }
+            for (c, col) in vals.iter().enumerate().take(ow.saturating_sub(ox)) {
+                plane[(oy + r) * ow + ox + c] = col[l];
+            }
+        }
+    }
 }
 
 /// The first `lanes` values of `src` in a vector (zeros after).
@@ -321,12 +430,4 @@ fn load_lanes(src: &[f32], lanes: usize) -> v128 {
         let at = |l: usize| if l < lanes { src[l] } else { 0.0 };
         f32x4(at(0), at(1), at(2), at(3))
     }
-}
-
-/// The eight lanes of two vectors, in order.
-fn lanes8(lo: v128, hi: v128) -> [f32; 8] {
-    let mut out = [0.0; 8];
-    store(&mut out, 0, lo);
-    store(&mut out, 4, hi);
-    out
 }
