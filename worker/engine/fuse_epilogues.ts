@@ -1,18 +1,22 @@
 /**
  * Plan-time epilogue fusion, for chains the optimizer must leave in the graph because
- * ONNX Runtime's fused ops cannot say them (the optimized model is written as ONNX): a
- * float32 Conv followed by HardSwish (the op, or `x · HardSigmoid(x)` with alpha 1/6 and
- * beta 0.5 before opset 14) and then optionally by a scalar `Mul` and a scalar `Add`, as PP-LCNet writes each
- * activation and its learnable affine block. The chain runs as the Conv alone, with the
- * kernels' scaled-HardSwish epilogue: one pass over the output instead of five.
+ * ONNX Runtime's fused ops cannot say them (the optimized model is written as ONNX). The
+ * chain runs as its Conv alone, with an epilogue the kernels have for it: one pass over
+ * the output instead of one per op. Two chains:
+ * - a float32 Conv followed by HardSwish (the op, or `x · HardSigmoid(x)` with alpha 1/6
+ *   and beta 0.5 before opset 14) and then optionally by a scalar `Mul` and a scalar
+ *   `Add`, as PP-LCNet writes each activation and its learnable affine block;
+ * - a float32 Conv with a LeakyRelu (fused into a FusedConv, or the next node) whose
+ *   result a `Max` with a scalar floors, as TensorFlow exports clip an activation.
  * @module
  */
 import type { Graph, HostTensor, Node } from "../../graph/ir.ts";
-import type { Activation } from "../../graph/ops/nn_fused.ts";
+import { type Activation, fusedConvActivation } from "../../graph/ops/nn_fused.ts";
 import { readsOf } from "../../graph/reads.ts";
 
-/** The kernels' activation code of `scale · HardSwish(x) + shift`. */
-const SCALED_HARD_SWISH = 8;
+/** The kernels' activation codes of LeakyRelu, `scale · HardSwish(x) + shift` and
+ * `max(LeakyRelu(x), floor)`. */
+const [LEAKY_RELU, SCALED_HARD_SWISH, FLOORED_LEAKY_RELU] = [5, 8, 9];
 
 /** How far HardSigmoid's alpha and beta may be from HardSwish's (exporters round 1/6). */
 const TOLERANCE = 1e-6;
@@ -78,7 +82,51 @@ export function fusedChains(
 
 /** The chain `conv` starts, if it is one. */
 function chainOf(constants: Constants, conv: Node, readersOf: Readers): FusedChain | undefined {
-  if (!isOp(conv, "Conv") || constants(conv.inputs[1] ?? "")?.dtype !== "float32") return;
+  if (constants(conv.inputs[1] ?? "")?.dtype !== "float32") return;
+  return hardSwishChain(constants, conv, readersOf) ??
+    flooredLeakyReluChain(constants, conv, readersOf);
+}
+
+/** Conv, LeakyRelu (its own or the next node's), then Max with a scalar. */
+function flooredLeakyReluChain(
+  constants: Constants,
+  conv: Node,
+  readersOf: Readers,
+): FusedChain | undefined {
+  const chain = [conv];
+  let alpha: number;
+  if (conv.opType === "FusedConv" && conv.domain === "com.microsoft") {
+    const [code, p0] = fusedConvActivation(conv);
+    if (code !== LEAKY_RELU) return;
+    alpha = p0;
+  } else if (isOp(conv, "Conv")) {
+    const [relu] = readersOf(conv.outputs[0]) ?? [];
+    if (readersOf(conv.outputs[0])?.length !== 1 || !isOp(relu, "LeakyRelu")) return;
+    const a = relu.attributes.get("alpha");
+    alpha = a?.kind === "float" ? a.value : 0.01;
+    chain.push(relu);
+  } else return;
+  const activated = chain[chain.length - 1].outputs[0];
+  const readers = readersOf(activated);
+  if (readers?.length !== 1 || !isOp(readers[0], "Max")) return;
+  // A one-element constant of no higher rank than the Conv's output broadcasts away.
+  const rank = constants(conv.inputs[1])?.dims.length;
+  const floor = scalarOperand(constants, readers[0], activated, rank);
+  if (floor === undefined) return;
+  return {
+    node: { ...conv, outputs: [readers[0].outputs[0]] },
+    activation: [FLOORED_LEAKY_RELU, alpha, floor],
+    chain: [...chain, readers[0]],
+  };
+}
+
+/** Conv, HardSwish, then optionally a scalar Mul and a scalar Add. */
+function hardSwishChain(
+  constants: Constants,
+  conv: Node,
+  readersOf: Readers,
+): FusedChain | undefined {
+  if (!isOp(conv, "Conv")) return;
   const activation = hardSwishOf(conv, readersOf);
   if (!activation) return;
   const chain = [conv, ...activation];
@@ -129,16 +177,22 @@ function isHardSwishGate(node: Node): boolean {
     Math.abs(attr("beta", 0.5) - 0.5) <= TOLERANCE;
 }
 
-/** The value of `node`'s other operand (beside `value`), when it is a float32 scalar constant. */
+/**
+ * The value of `node`'s other operand (beside `value`), when it is a float32 constant of
+ * one element and rank at most `maxRank` (so broadcasting it leaves the shape alone).
+ */
 export function scalarOperand(
   constants: Constants,
   node: Node,
   value: string,
+  maxRank = 1,
 ): number | undefined {
   if (node.inputs.length !== 2) return undefined;
   const other = node.inputs[0] === value ? node.inputs[1] : node.inputs[0];
   const t = constants(other);
-  if (!t || t.dtype !== "float32" || t.data.length !== 1 || t.dims.length > 1) return undefined;
+  if (!t || t.dtype !== "float32" || t.data.length !== 1 || t.dims.length > maxRank) {
+    return undefined;
+  }
   return Number(t.data[0]);
 }
 

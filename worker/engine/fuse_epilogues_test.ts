@@ -50,3 +50,33 @@ Deno.test("a layer norm spelled out in nine ops runs as one LayerNormalization",
   fused.release();
   plain.release();
 });
+
+Deno.test("a Conv + LeakyRelu floored by a scalar Max runs as one node, as the ops define it", async () => {
+  // A 1×1 Conv with weights [2, -1] and bias [0.5, 0]: two channels of known values.
+  const bytes = model({
+    name: "floored",
+    nodes: [
+      node("Conv", ["x", "w", "b"], ["c"]),
+      node("LeakyRelu", ["c"], ["l"], { alpha: { kind: "float", value: 0.2 } }),
+      node("Max", ["l", "floor"], ["y"]),
+    ],
+    inputs: [{ name: "x", dtype: "float32", dims: [1, 1, 1, 4] }],
+    outputs: [{ name: "y", dtype: "float32", dims: [1, 2, 1, 4] }],
+    initializers: new Map([
+      ["w", f32([2, 1, 1, 1], [2, -1])],
+      ["b", f32([2], [0.5, 0])],
+      ["floor", f32([1, 1, 1, 1], [-0.4])],
+    ]),
+    valueInfo: new Map(),
+  }, 13);
+  const x = [-5, -1, 0.25, 3];
+  const conv = [...x.map((v) => 2 * v + 0.5), ...x.map((v) => -v)];
+  const expected = conv.map((c) => Math.max(c < 0 ? 0.2 * c : c, -0.4));
+  for (const level of ["disabled", "all"] as const) {
+    const session = await InferenceSession.create(bytes, { graphOptimizationLevel: level });
+    assert.equal(session.plan.nodes.length, 1, level);
+    const y = await outputs(session, new Tensor("float32", new Float32Array(x), [1, 1, 1, 4]));
+    y.forEach((v, i) => assert.ok(Math.abs(v - expected[i]) < 1e-6, `${level} ${i}: ${v}`));
+    session.release();
+  }
+});

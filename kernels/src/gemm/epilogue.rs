@@ -7,7 +7,8 @@ use core::arch::wasm32::*;
 
 /// An activation applied to each output element. `ScaledHardSwish` is
 /// `scale · HardSwish(x) + shift`: HardSwish then a scalar affine, as PP-LCNet follows each
-/// activation with a learnable affine block.
+/// activation with a learnable affine block. `FlooredLeakyRelu` is
+/// `max(LeakyRelu(x), floor)`, as TensorFlow exports clip an activation from below.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum Activation {
     None,
@@ -19,12 +20,14 @@ pub enum Activation {
     HardSwish,
     Tanh,
     ScaledHardSwish { scale: f32, shift: f32 },
+    FlooredLeakyRelu { alpha: f32, floor: f32 },
 }
 
 impl Activation {
     /// Decodes the export ABI: a code and up to two parameters (0 none, 1 relu, 2 clip
     /// (min, max), 3 sigmoid, 4 hardsigmoid (alpha, beta), 5 leakyrelu (alpha),
-    /// 6 hardswish, 7 tanh, 8 scaled hardswish (scale, shift)); None for an unknown code.
+    /// 6 hardswish, 7 tanh, 8 scaled hardswish (scale, shift), 9 floored leakyrelu (alpha,
+    /// floor)); None for an unknown code.
     pub fn from_code(code: i32, p0: f32, p1: f32) -> Option<Self> {
         Some(match code {
             0 => Self::None,
@@ -41,6 +44,10 @@ impl Activation {
             8 => Self::ScaledHardSwish {
                 scale: p0,
                 shift: p1,
+            },
+            9 => Self::FlooredLeakyRelu {
+                alpha: p0,
+                floor: p1,
             },
             _ => return None,
         })
@@ -60,8 +67,9 @@ impl Activation {
                 let lin = f32x4_add(f32x4_mul(v, f32x4_splat(alpha)), f32x4_splat(beta));
                 f32x4_min(f32x4_max(lin, zero), one)
             }
-            Self::LeakyRelu { alpha } => {
-                v128_bitselect(v, f32x4_mul(v, f32x4_splat(alpha)), f32x4_ge(v, zero))
+            Self::LeakyRelu { alpha } => leaky_relu(v, alpha),
+            Self::FlooredLeakyRelu { alpha, floor } => {
+                f32x4_max(leaky_relu(v, alpha), f32x4_splat(floor))
             }
             Self::HardSwish => hard_swish(v),
             Self::Tanh => tanh(v),
@@ -77,6 +85,16 @@ impl Activation {
     pub fn apply(self, x: f32) -> f32 {
         f32x4_extract_lane::<0>(self.apply4(f32x4_splat(x)))
     }
+}
+
+/// x, or alpha · x below zero, on four lanes.
+#[inline(always)]
+fn leaky_relu(v: v128, alpha: f32) -> v128 {
+    v128_bitselect(
+        v,
+        f32x4_mul(v, f32x4_splat(alpha)),
+        f32x4_ge(v, f32x4_splat(0.0)),
+    )
 }
 
 /// x · clamp(x/6 + 1/2, 0, 1) on four lanes.
