@@ -29,6 +29,9 @@ pub struct ConvGeom {
     pub dilations: [usize; 3],
     /// Padding before each axis (padding after only bounds the output, already given).
     pub pads: [usize; 3],
+    /// The output rows (along height) this call computes, `[row0, row1)`: all of them
+    /// unless threads split the convolution (2-D only).
+    pub rows: [usize; 2],
 }
 
 impl ConvGeom {
@@ -42,6 +45,16 @@ impl ConvGeom {
 
     pub fn kernel_size(&self) -> usize {
         self.kernel.iter().product()
+    }
+
+    /// The first output pixel of [`ConvGeom::rows`] and how many pixels they hold.
+    fn row_pixels(&self) -> (usize, usize) {
+        let ow = self.output[2];
+        if self.output[0] == 1 {
+            (self.rows[0] * ow, (self.rows[1] - self.rows[0]) * ow)
+        } else {
+            (0, self.output_size())
+        }
     }
 
     /// Whether a Conv with these sizes runs on the direct depthwise kernel.
@@ -152,7 +165,11 @@ pub fn conv(
         winograd::conv(g, x, w, bias, y, act, scratch.gemm);
         return;
     }
-    let s = g.conv_shape();
+    let (j0, n) = g.row_pixels();
+    let s = Shape {
+        n,
+        ..g.conv_shape()
+    };
     let (cin_g, cout_g) = (g.cin / g.group, g.cout / g.group);
     let ConvScratch {
         gemm: scratch,
@@ -177,7 +194,7 @@ pub fn conv(
                 cs: 0,
             });
             let mut out = Out {
-                data: &mut yb[grp * cout_g * out_size..(grp + 1) * cout_g * out_size],
+                data: &mut yb[grp * cout_g * out_size + j0..(grp + 1) * cout_g * out_size],
                 ldc: out_size,
             };
             let epi = Epilogue::with(bias, act);
@@ -186,7 +203,7 @@ pub fn conv(
                     s,
                     &a,
                     &Mat {
-                        data: xg,
+                        data: &xg[j0..],
                         rs: in_size,
                         cs: 1,
                     },
@@ -195,7 +212,8 @@ pub fn conv(
                     scratch,
                 );
             } else {
-                gemm::gemm(s, &a, &Im2col::new(g, xg, taps), &mut out, &epi, scratch);
+                let b = Im2col::new(g, xg, taps, j0);
+                gemm::gemm(s, &a, &b, &mut out, &epi, scratch);
             }
         }
     }

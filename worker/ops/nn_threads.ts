@@ -20,6 +20,11 @@ const MIN_PART_FLOPS = 1 << 18;
 const PARTS_PER_THREAD = 2;
 /** Rows of the GEMM micro-kernel's tile: row blocks are whole tiles. */
 const MR = 4;
+/**
+ * Output rows per unit of a convolution split by rows: the Winograd kernel's tile height,
+ * so that parts are whole tile rows.
+ */
+const ROWS = 4;
 
 /**
  * One operand's element range in a part: where the operand's pointer sits in the kernel's
@@ -100,18 +105,32 @@ function ranges(units: number, count: number): [number, number][] {
 }
 
 /**
- * Conv parts: whole images when there are several, else whole groups, else runs of MR
- * output channels. Undefined when one call is better.
+ * Conv parts: whole images when there are several, else whole groups, else runs of
+ * output rows (a 2-D image with at least two units of them: each part packs or
+ * transforms only the input its rows read), else runs of MR output channels. Undefined
+ * when one call is better.
  */
 function splitConv(desc: readonly number[], threads: number): Part[] | undefined {
   const [batch, cin, cout, group] = desc;
   const [inSize, outSize, ks] = [4, 7, 10].map((i) => desc[i] * desc[i + 1] * desc[i + 2]);
   const [cinG, coutG] = [cin / group, cout / group];
   const work = 2 * batch * cout * cinG * ks * outSize;
-  const units = batch > 1 ? batch : group > 1 ? group : Math.ceil(cout / MR);
+  const [depth, height] = [desc[7], desc[8]];
+  const byRows = batch === 1 && group === 1 && depth === 1 && height >= 2 * ROWS;
+  const units = batch > 1
+    ? batch
+    : group > 1
+    ? group
+    : byRows
+    ? Math.ceil(height / ROWS)
+    : Math.ceil(cout / MR);
   const count = partCount(work, units, threads);
   if (count < 2) return undefined;
   return ranges(units, count).map(([u0, u1]): Part => {
+    if (byRows) {
+      // Whole tensors; the kernel computes rows [r0, r1) of the output.
+      return { desc: [...desc, u0 * ROWS, Math.min(u1 * ROWS, height)], spans: [] };
+    }
     const d = [...desc];
     if (batch > 1) {
       d[0] = u1 - u0;

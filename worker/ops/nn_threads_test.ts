@@ -76,11 +76,30 @@ async function assertSameOnThreads(
 const ints = (...v: number[]): Attribute => ({ kind: "ints", value: v });
 const int = (v: number): Attribute => ({ kind: "int", value: v });
 
-Deno.test("Conv split over output channels matches one thread, bias and ragged tail included", () =>
-  assertSameOnThreads("Conv", { pads: ints(1, 1, 1, 1) }, [
-    randomTensor([1, 16, 24, 24], 1),
+Deno.test("Conv split over output rows matches one thread: Winograd, im2col and 1×1 paths", async () => {
+  // 3×3 stride 1 (Winograd, rows in whole tiles), 5×5 (packed patches), 1×1 (the image
+  // itself), each with a row count that leaves a ragged last part.
+  await assertSameOnThreads("Conv", { pads: ints(1, 1, 1, 1) }, [
+    randomTensor([1, 16, 26, 24], 1),
     randomTensor([42, 16, 3, 3], 2),
     randomTensor([42], 3),
+  ]);
+  await assertSameOnThreads("Conv", { pads: ints(2, 1, 2, 1), strides: ints(1, 2) }, [
+    randomTensor([1, 12, 30, 27], 11),
+    randomTensor([20, 12, 5, 3], 12),
+  ]);
+  await assertSameOnThreads("Conv", {}, [
+    randomTensor([1, 32, 19, 21], 13),
+    randomTensor([24, 32, 1, 1], 14),
+    randomTensor([24], 15),
+  ]);
+});
+
+Deno.test("Conv split over output channels matches one thread, bias and ragged tail included", () =>
+  assertSameOnThreads("Conv", { pads: ints(1, 1, 1, 1) }, [
+    randomTensor([1, 16, 6, 40], 16),
+    randomTensor([42, 16, 3, 3], 17),
+    randomTensor([42], 18),
   ]));
 
 Deno.test("Conv split over groups matches one thread", () =>

@@ -114,7 +114,7 @@ fn pad_plane(g: &ConvGeom, x: &[f32], pw: usize, buf: &mut [f32]) {
 /// Convolves one channel plane `x` with its filter `w` (kh × kw) into plane `y`.
 fn plane(g: &ConvGeom, x: &[f32], w: &[f32], bias: f32, y: &mut [f32], act: Activation) {
     let (ay, ax) = (Axis::of(g, 1), Axis::of(g, 2));
-    let (oh, ow) = (g.output[1], g.output[2]);
+    let ow = g.output[2];
     let mut wv = [f32x4_splat(0.0); MAX_TAPS];
     for (v, &s) in wv.iter_mut().zip(w) {
         *v = f32x4_splat(s);
@@ -135,10 +135,11 @@ fn plane(g: &ConvGeom, x: &[f32], w: &[f32], bias: f32, y: &mut [f32], act: Acti
         iy0: ay.origin(oy),
         rows: ay.taps(oy),
     };
-    let full = |oy: usize| oy < oh && ay.taps(oy) == (0, ay.kernel);
+    let [first, end] = g.rows;
+    let full = |oy: usize| oy < end && ay.taps(oy) == (0, ay.kernel);
     let pairs = ay.stride == 1 && ay.dilation == 1 && width != 0 && ax.stride <= 2;
-    let mut oy = 0;
-    while oy < oh {
+    let mut oy = first;
+    while oy < end {
         let rest = &mut y[oy * ow..];
         if pairs && full(oy) && full(oy + 1) {
             let (out0, out1) = rest[..2 * ow].split_at_mut(ow);

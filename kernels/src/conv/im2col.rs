@@ -11,13 +11,15 @@ pub struct Im2col<'a> {
     x: &'a [f32],
     /// Per row (channel, kz, ky, kx): its offset from the pixel tap 0 reads.
     taps: &'a [u32],
+    /// The output pixel of column 0 (columns start there when threads split by rows).
+    j0: usize,
 }
 
 impl<'a> Im2col<'a> {
     /// The matrix over `x`, the group's `cin/group` input planes; `taps` as filled by
-    /// [`tap_offsets`].
-    pub fn new(g: &'a ConvGeom, x: &'a [f32], taps: &'a [u32]) -> Self {
-        Im2col { g, x, taps }
+    /// [`tap_offsets`]; column 0 is output pixel `j0`.
+    pub fn new(g: &'a ConvGeom, x: &'a [f32], taps: &'a [u32], j0: usize) -> Self {
+        Im2col { g, x, taps, j0 }
     }
 }
 
@@ -73,7 +75,7 @@ impl Im2col<'_> {
         let [_, oh, ow] = self.g.output;
         let mut origin = [[0isize; 3]; NR];
         for (jj, o) in origin.iter_mut().enumerate().take(width) {
-            let q = j + jj;
+            let q = self.j0 + j + jj;
             let out = [q / (ow * oh), q / ow % oh, q % ow];
             for a in 0..3 {
                 o[a] = (out[a] * self.g.strides[a]) as isize - self.g.pads[a] as isize;
@@ -139,6 +141,7 @@ impl PackB for Im2col<'_> {
     fn in_place(&self, p0: usize, kc: usize, j: usize) -> Option<InPlace<'_>> {
         let g = self.g;
         let [_, oh, ow] = g.output;
+        let j = self.j0 + j;
         let out = [j / (ow * oh), j / ow % oh, j % ow];
         if g.strides[2] != 1 || out[2] + NR > ow {
             return None;
@@ -172,7 +175,7 @@ impl PackB for Im2col<'_> {
         {
             let j = j0 + t * NR;
             let cols = self.columns(j, NR.min(j0 + nc - j));
-            if cols.width == NR && j % ow + NR <= ow {
+            if cols.width == NR && (self.j0 + j) % ow + NR <= ow {
                 self.pack_row_panel(&cols, p0, panel);
             } else {
                 let mut taps = Taps::new(self.g.kernel, p0);

@@ -28,15 +28,20 @@ fn block_width(g: &ConvGeom) -> usize {
     (BLOCK_FLOATS / POSITIONS / g.cin).clamp(16, 128) / NR * NR
 }
 
-/// Whether `g` is a convolution this module runs, and big enough for it to pay.
+/// Whether `g` is a convolution this module runs, and big enough for it to pay. Any
+/// number of output channels qualifies, so that every part of a convolution split over
+/// output channels by threads takes the same path and rounds the same way.
 pub fn applies(g: &ConvGeom) -> bool {
-    g.input[0] == 1
+    // Rows split off for threads must be whole tile rows.
+    let [r0, r1] = g.rows;
+    let whole_tiles = r0 % TILE == 0 && (r1 % TILE == 0 || r1 == g.output[1]);
+    whole_tiles
+        && g.input[0] == 1
         && g.kernel == [1, 3, 3]
         && g.strides == [1; 3]
         && g.dilations == [1; 3]
         && g.group == 1
         && g.cin >= 8
-        && g.cout >= 8
         && g.output[1] >= TILE
         && g.output[2] >= 2 * TILE
 }
@@ -81,10 +86,11 @@ pub fn conv(
         .chunks_exact(g.cin * in_size)
         .zip(y.chunks_exact_mut(g.cout * out_size))
     {
-        for t0 in (0..grid.tiles()).step_by(width) {
+        let tiles = g.rows[0] / TILE * grid.across..g.rows[1].div_ceil(TILE) * grid.across;
+        for t0 in tiles.clone().step_by(width) {
             let block = Block {
                 t0,
-                n: width.min(grid.tiles() - t0),
+                n: width.min(tiles.end - t0),
             };
             inputs(g, &grid, xb, &block, v);
             multiply(g, u, v, m, &block, gemm_scratch);
@@ -93,22 +99,16 @@ pub fn conv(
     }
 }
 
-/// The output's tiles: `across` per tile row, `down` tile rows.
+/// The output's tiles, `across` per tile row.
 struct Grid {
     across: usize,
-    down: usize,
 }
 
 impl Grid {
     fn of(g: &ConvGeom) -> Self {
         Grid {
             across: g.output[2].div_ceil(TILE),
-            down: g.output[1].div_ceil(TILE),
         }
-    }
-
-    fn tiles(&self) -> usize {
-        self.across * self.down
     }
 
     /// Top-left output (row, column) of tile t.

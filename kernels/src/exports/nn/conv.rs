@@ -5,7 +5,9 @@ use crate::exports::{dst, src, OK};
 use crate::gemm::Activation;
 
 /// Decodes `[batch, cin, cout, group, input×3, output×3, kernel×3, strides×3,
-/// dilations×3, pads×3]` (spatial axes depth, height, width; absent ones 1, pads 0).
+/// dilations×3, pads×3]` (spatial axes depth, height, width; absent ones 1, pads 0),
+/// optionally followed by the output rows `[row0, row1)` to compute (for threads that split
+/// a 2-D convolution by rows; all rows when absent).
 fn geom(d: &[i32]) -> Option<ConvGeom> {
     let v = sizes::<22>(d)?;
     let three = |i: usize| [v[i], v[i + 1], v[i + 2]];
@@ -20,6 +22,18 @@ fn geom(d: &[i32]) -> Option<ConvGeom> {
         strides: three(13),
         dilations: three(16),
         pads: three(19),
+        rows: [0, v[8]],
+    };
+    let g = match d.get(22..24) {
+        None => g,
+        Some(_) => {
+            let [r0, r1] = sizes::<2>(&d[22..])?;
+            let planar = g.output[0] == 1 && r0 < r1 && r1 <= g.output[1];
+            planar.then_some(ConvGeom {
+                rows: [r0, r1],
+                ..g
+            })?
+        }
     };
     let positive = v[..19].iter().all(|&x| x > 0);
     (positive && g.cin % g.group == 0 && g.cout % g.group == 0).then_some(g)
@@ -132,7 +146,8 @@ pub unsafe extern "C" fn conv_transpose_f32(
         )
     };
     let Some(g) = geom(desc) else { return BAD_ARGS };
-    if lengths(&g, g.cin, g.cout) != Some([x.len(), w.len(), y.len()])
+    if g.rows != [0, g.output[1]]
+        || lengths(&g, g.cin, g.cout) != Some([x.len(), w.len(), y.len()])
         || !(bias.is_empty() || bias.len() == g.cout)
     {
         return BAD_ARGS;
