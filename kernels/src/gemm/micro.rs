@@ -48,15 +48,25 @@ pub struct Pass {
     pub last: bool,
 }
 
+/// Packed A's MR values for one k are one vector load, splatted lane by lane with
+/// shuffles: each wasm load carries a bounds check where the engine has no trap handler,
+/// so one load instead of MR.
 #[inline(always)]
 fn accumulate(pa: &[f32], pb: &impl Panel, kc: usize) -> Acc {
+    const _: () = assert!(MR == 4);
     let mut acc: Acc = [[f32x4_splat(0.0); NR / 4]; MR];
     for (a, b) in pa[..kc * MR].chunks_exact(MR).zip(pb.rows(kc)) {
         let bv: [v128; NR / 4] = core::array::from_fn(|q| load(b, 4 * q));
-        for (row, &ai) in acc.iter_mut().zip(a) {
-            let av = f32x4_splat(ai);
+        let a4 = load(a, 0);
+        let av = [
+            i32x4_shuffle::<0, 0, 0, 0>(a4, a4),
+            i32x4_shuffle::<1, 1, 1, 1>(a4, a4),
+            i32x4_shuffle::<2, 2, 2, 2>(a4, a4),
+            i32x4_shuffle::<3, 3, 3, 3>(a4, a4),
+        ];
+        for (row, &ai) in acc.iter_mut().zip(&av) {
             for (r, &bq) in row.iter_mut().zip(&bv) {
-                *r = madd(av, bq, *r);
+                *r = madd(ai, bq, *r);
             }
         }
     }
