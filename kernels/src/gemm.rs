@@ -226,7 +226,17 @@ pub fn gemm_packed_a(
 fn panel_by_panel(s: Shape, pa: &[f32], b: &impl PackB, k: &KBlock, c: &mut Out, pb: &mut [f32]) {
     for j in (0..s.n).step_by(NR) {
         let cols = NR.min(s.n - j);
-        match b.in_place(k.pc, k.kc, j).filter(|_| cols == NR) {
+        if let Some(panel) = b.packed_panel(k.pc, k.kc, j) {
+            rows(pa, &Packed(panel), k, (0, s.m), (j, cols), c);
+            continue;
+        }
+        // Read in place, each row of the panel costs every row tile an offset load;
+        // packed once, it is read straight by them all: that pays past about 8 tiles.
+        let few_tiles = s.m <= 8 * MR;
+        match b
+            .in_place(k.pc, k.kc, j)
+            .filter(|_| cols == NR && few_tiles)
+        {
             Some(panel) => rows(pa, &panel, k, (0, s.m), (j, cols), c),
             None => {
                 b.pack(k.pc, k.kc, j, cols, pb);

@@ -29,3 +29,18 @@ pub fn store(s: &mut [f32], i: usize, v: v128) {
     // SAFETY: `lanes` is 4 in-bounds f32s; v128_store allows unaligned addresses.
     unsafe { v128_store(lanes.as_mut_ptr() as *mut v128, v) }
 }
+
+/// dst = src[..dst.len()], four lanes at a time: the kernels' short copies would otherwise
+/// each call a word-by-word `memcpy` (the builds have no bulk-memory copy).
+#[inline(always)]
+pub fn copy(dst: &mut [f32], src: &[f32]) {
+    let src = &src[..dst.len()];
+    let mut d = dst.chunks_exact_mut(4);
+    let mut s = src.chunks_exact(4);
+    for (d4, s4) in (&mut d).zip(&mut s) {
+        store(d4, 0, load(s4, 0));
+    }
+    for (x, &v) in d.into_remainder().iter_mut().zip(s.remainder()) {
+        *x = v;
+    }
+}

@@ -2,7 +2,7 @@
 //! (output pixel), packed straight from the image without materializing the matrix.
 use super::ConvGeom;
 use crate::gemm::{InPlace, PackB, NR};
-use crate::simd::{load, store};
+use crate::simd::{copy, load, store};
 use core::arch::wasm32::*;
 
 /// One group's input channels seen as the (cin/g · kernel) × (output pixels) matrix.
@@ -101,10 +101,22 @@ impl Im2col<'_> {
         for (dst, &t) in panel.chunks_exact_mut(NR).zip(&self.taps[p0..]) {
             let [_, kz, ky, kx] = taps.at;
             let rows_in = (z.0..z.1).contains(&kz) && (y.0..y.1).contains(&ky);
+            let flat = start + t as isize;
             if rows_in && (x.0..x.1).contains(&kx) {
-                copy_strided(&self.x[(start + t as isize) as usize..], sw, dst);
+                copy_strided(&self.x[flat as usize..], sw, dst);
             } else if rows_in {
-                self.gather(cols, &taps, dst);
+                // Part of the row lies in the padding: each column checks only its x.
+                let x_first = o[2] + (kx * g.dilations[2]) as isize;
+                let width = g.input[2] as isize;
+                for (jj, d) in dst.iter_mut().enumerate() {
+                    let step = (jj * sw) as isize;
+                    let inside = (0..width).contains(&(x_first + step));
+                    *d = if inside {
+                        self.x[(flat + step) as usize]
+                    } else {
+                        0.0
+                    };
+                }
             } else {
                 dst.fill(0.0);
             }
@@ -192,7 +204,7 @@ impl PackB for Im2col<'_> {
 #[inline(always)]
 fn copy_strided(src: &[f32], stride: usize, dst: &mut [f32]) {
     match stride {
-        1 => dst.copy_from_slice(&src[..NR]),
+        1 => copy(dst, src),
         // Even lanes of consecutive vectors: in bounds when the last tap is not the
         // source's last element, else per element.
         2 if src.len() >= 2 * NR => {

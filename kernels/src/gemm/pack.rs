@@ -1,6 +1,7 @@
 //! Packing operands into the panel layouts the micro-kernel streams: A as MR-row panels
 //! (MR values per k), B as NR-column panels (NR values per k), zero-padded at the edges.
 use super::{MR, NR};
+use crate::simd::copy;
 
 /// A strided matrix view: element (r, c) is `data[r * rs + c * cs]`. Transposes are just
 /// swapped strides.
@@ -48,6 +49,12 @@ pub trait PackB {
         None
     }
 
+    /// Rows `p0..p0+kc` of the panel of columns `j..j+NR`, when the operand already holds
+    /// them packed (NR values per row, contiguous).
+    fn packed_panel(&self, _p0: usize, _kc: usize, _j: usize) -> Option<&[f32]> {
+        None
+    }
+
     /// The operand as a strided matrix, when it is one (single-row products read it
     /// directly).
     fn as_mat(&self) -> Option<&Mat<'_>> {
@@ -71,7 +78,7 @@ impl PackB for Mat<'_> {
             let row = &self.data[(p0 + p) * self.rs + j0..];
             for t in 0..full {
                 let at = t * kc * NR + p * NR;
-                out[at..at + NR].copy_from_slice(&row[t * NR..t * NR + NR]);
+                copy(&mut out[at..at + NR], &row[t * NR..]);
             }
         }
         for t in full..nc.div_ceil(NR) {
@@ -99,27 +106,14 @@ pub struct Panels<'a> {
     pub k: usize,
 }
 
-/// Row p of a panel at `p · NR`: the offsets [`InPlace`] reads one k block of a panel at.
-static PANEL_ROWS: [u32; super::KC] = {
-    let mut rows = [0; super::KC];
-    let mut p = 0;
-    while p < super::KC {
-        rows[p] = (p * NR) as u32;
-        p += 1;
-    }
-    rows
-};
-
 impl PackB for Panels<'_> {
     fn reads_in_place(&self) -> bool {
         true
     }
 
-    fn in_place(&self, p0: usize, kc: usize, j: usize) -> Option<InPlace<'_>> {
-        Some(InPlace {
-            data: &self.data[(j / NR * self.k + p0) * NR..],
-            offsets: &PANEL_ROWS[..kc],
-        })
+    fn packed_panel(&self, p0: usize, kc: usize, j: usize) -> Option<&[f32]> {
+        let at = (j / NR * self.k + p0) * NR;
+        Some(&self.data[at..at + kc * NR])
     }
 
     fn pack(&self, p0: usize, kc: usize, j0: usize, nc: usize, out: &mut [f32]) {
@@ -131,7 +125,7 @@ impl PackB for Panels<'_> {
             let width = NR.min(nc - t * NR);
             let src = &self.data[((j0 / NR + t) * self.k + p0) * NR..];
             for (p, dst) in panel.chunks_exact_mut(NR).enumerate() {
-                dst[..width].copy_from_slice(&src[p * NR..p * NR + width]);
+                copy(&mut dst[..width], &src[p * NR..]);
                 dst[width..].fill(0.0);
             }
         }
