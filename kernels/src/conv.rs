@@ -113,12 +113,28 @@ impl ConvGeom {
         }
     }
 
-    /// Floats of scratch [`conv_transpose`] needs: the GEMM's packing plus the columns.
+    /// Input rows per block of [`conv_transpose`]: enough for about [`COL_BLOCK`] floats
+    /// of columns (all rows of a 3-D convolution).
+    fn transpose_block_rows(&self) -> usize {
+        let (m, [id, ih, iw]) = (self.transpose_shape().m, self.input);
+        if id > 1 {
+            ih
+        } else {
+            (COL_BLOCK / (m * iw).max(1)).clamp(1, ih.max(1))
+        }
+    }
+
+    /// Floats of scratch [`conv_transpose`] needs: the GEMM's packing plus one block's
+    /// columns.
     pub fn transpose_scratch_len(&self) -> usize {
         let s = self.transpose_shape();
-        s.scratch_len() + s.m * s.n
+        s.scratch_len() + s.m * self.input[0] * self.transpose_block_rows() * self.input[2]
     }
 }
+
+/// Floats of columns one block of [`conv_transpose`] writes (256 KiB): the GEMM's output
+/// stays in L2 until col2im adds it into the image.
+const COL_BLOCK: usize = 1 << 16;
 
 /// The indices i in 0..count with 0 <= i·step + offset < bound, as a half-open range.
 pub fn tap_range(count: usize, step: usize, offset: isize, bound: usize) -> (usize, usize) {
@@ -221,7 +237,8 @@ pub fn conv(
 
 /// y = conv_transpose(x, w) + bias for NC(D)HW `x` and `y` and `w` of shape
 /// [cin, cout/group, kernel...]: every input pixel scatters its kernel-weighted values to
-/// output (i·stride - pad + k·dilation). Sizes are checked by the caller.
+/// output (i·stride - pad + k·dilation). A block of input rows at a time goes through the
+/// column scratch. Sizes are checked by the caller.
 pub fn conv_transpose(
     g: &ConvGeom,
     x: &[f32],
@@ -233,7 +250,9 @@ pub fn conv_transpose(
     let (in_size, out_size) = (g.input_size(), g.output_size());
     let s = g.transpose_shape();
     let (cin_g, cout_g) = (g.cin / g.group, g.cout / g.group);
-    let (col, scratch) = scratch.split_at_mut(s.m * s.n);
+    let [id, ih, iw] = g.input;
+    let block = g.transpose_block_rows();
+    let (col, scratch) = scratch.split_at_mut(s.m * id * block * iw);
     for (xb, yb) in x
         .chunks_exact(g.cin * in_size)
         .zip(y.chunks_exact_mut(g.cout * out_size))
@@ -247,33 +266,37 @@ pub fn conv_transpose(
                 rs: 1,
                 cs: s.m,
             };
-            let xg = Mat {
-                data: &xb[grp * cin_g * in_size..(grp + 1) * cin_g * in_size],
-                rs: in_size,
-                cs: 1,
-            };
-            gemm::gemm(
-                s,
-                &a,
-                &xg,
-                &mut Out {
-                    data: col,
-                    ldc: s.n,
-                },
-                &Epilogue::NONE,
-                scratch,
-            );
-            col2im(
-                g,
-                col,
-                &mut yb[grp * cout_g * out_size..(grp + 1) * cout_g * out_size],
-            );
+            let yg = &mut yb[grp * cout_g * out_size..(grp + 1) * cout_g * out_size];
+            for r0 in (0..ih).step_by(block) {
+                let r1 = (r0 + block).min(ih);
+                // Rows r0..r1 of every depth slice: contiguous when depth is 1 (else all).
+                let n = id * (r1 - r0) * iw;
+                let xg = Mat {
+                    data: &xb[grp * cin_g * in_size + r0 * iw..(grp + 1) * cin_g * in_size],
+                    rs: in_size,
+                    cs: 1,
+                };
+                let mut out = Out {
+                    data: &mut col[..s.m * n],
+                    ldc: n,
+                };
+                gemm::gemm(
+                    Shape { n, ..s },
+                    &a,
+                    &xg,
+                    &mut out,
+                    &Epilogue::NONE,
+                    scratch,
+                );
+                col2im(g, &col[..s.m * n], (r0, r1), yg);
+            }
         }
     }
 }
 
-/// Adds each column row (output channel, kernel tap) into the output pixels it reaches.
-fn col2im(g: &ConvGeom, col: &[f32], y: &mut [f32]) {
+/// Adds each column row (output channel, kernel tap) into the output pixels it reaches;
+/// the columns are input rows `iy0..iy1` of each depth slice.
+fn col2im(g: &ConvGeom, col: &[f32], (iy0, iy1): (usize, usize), y: &mut [f32]) {
     let [kd, kh, kw] = g.kernel;
     let [id, ih, iw] = g.input;
     let [od, oh, ow] = g.output;
@@ -282,19 +305,21 @@ fn col2im(g: &ConvGeom, col: &[f32], y: &mut [f32]) {
     let [pd, ph, pw] = g.pads;
     let offset = |k: usize, d: usize, p: usize| (k * d) as isize - p as isize;
     let out_size = od * oh * ow;
-    for (r, row) in col.chunks_exact(id * ih * iw).enumerate() {
+    let rows = iy1 - iy0;
+    for (r, row) in col.chunks_exact(id * rows * iw).enumerate() {
         let (kx, ky, kz, co) = (r % kw, r / kw % kh, r / (kw * kh) % kd, r / (kw * kh * kd));
         let plane = &mut y[co * out_size..(co + 1) * out_size];
         let (oz0, oy0, ox0) = (offset(kz, dd, pd), offset(ky, dh, ph), offset(kx, dw, pw));
         let (z0, z1) = tap_range(id, sd, oz0, od);
         let (y0, y1) = tap_range(ih, sh, oy0, oh);
+        let (y0, y1) = (y0.max(iy0), y1.min(iy1).max(y0.max(iy0)));
         let (x0, x1) = tap_range(iw, sw, ox0, ow);
         for iz in z0..z1 {
             let oz = (iz * sd) as isize + oz0;
             for iy in y0..y1 {
                 let oy = (iy * sh) as isize + oy0;
                 let out_row = (oz as usize * oh + oy as usize) * ow;
-                let in_row = (iz * ih + iy) * iw;
+                let in_row = (iz * rows + iy - iy0) * iw;
                 for ix in x0..x1 {
                     let ox = ((ix * sw) as isize + ox0) as usize;
                     plane[out_row + ox] += row[in_row + ix];

@@ -382,3 +382,57 @@ Deno.test("MaxPool of whole 2×2 windows matches the first-greatest rule, NaN in
   }
   assert.deepEqual(Array.from(y.data as Float32Array), Array.from(Float32Array.from(expected)));
 });
+
+Deno.test("ConvTranspose matches a direct scatter, over several blocks of input rows", async () => {
+  const rnd = random(12);
+  // x dims, w dims, group, strides, pads (begin = end); the first two run in blocks.
+  const cases: [number[], number[], number, number[], number[]][] = [
+    [[1, 4, 20, 100], [4, 8, 3, 3], 1, [2, 2], [1, 1]],
+    [[1, 4, 30, 900], [4, 3, 2, 2], 2, [2, 2], [0, 0]],
+    [[2, 3, 5, 7], [3, 2, 3, 2], 1, [1, 2], [1, 0]],
+  ];
+  for (const [xd, wd, group, strides, pads] of cases) {
+    const count = (d: number[]) => d.reduce((a, b) => a * b, 1);
+    const x = floats(count(xd), rnd), w = floats(count(wd), rnd), b = floats(wd[1] * group, rnd);
+    const [n, cin, ih, iw] = xd, [, coutG, kh, kw] = wd, cinG = cin / group;
+    const cout = coutG * group;
+    const [oh, ow] = [
+      (ih - 1) * strides[0] - 2 * pads[0] + kh,
+      (iw - 1) * strides[1] - 2 * pads[1] + kw,
+    ];
+    const expected = new Float64Array(n * cout * oh * ow);
+    for (let i = 0; i < n; i++) {
+      for (let c = 0; c < cout; c++) {
+        expected.fill(b[c], (i * cout + c) * oh * ow, (i * cout + c + 1) * oh * ow);
+      }
+      for (let ci = 0; ci < cin; ci++) {
+        const g = Math.floor(ci / cinG);
+        for (let co = 0; co < coutG; co++) {
+          for (let iy = 0; iy < ih; iy++) {
+            for (let ix = 0; ix < iw; ix++) {
+              const v = x[((i * cin + ci) * ih + iy) * iw + ix];
+              for (let ky = 0; ky < kh; ky++) {
+                const oy = iy * strides[0] - pads[0] + ky;
+                if (oy < 0 || oy >= oh) continue;
+                for (let kx = 0; kx < kw; kx++) {
+                  const ox = ix * strides[1] - pads[1] + kx;
+                  if (ox < 0 || ox >= ow) continue;
+                  const wv = w[((ci * coutG + co) * kh + ky) * kw + kx];
+                  expected[((i * cout + g * coutG + co) * oh + oy) * ow + ox] += v * wv;
+                }
+              }
+            }
+          }
+        }
+      }
+    }
+    const attrs = { group: int(group), strides: ints(strides), pads: ints([...pads, ...pads]) };
+    const y = await runNode("ConvTranspose", attrs, [
+      new Tensor("float32", x, xd),
+      new Tensor("float32", w, wd),
+      new Tensor("float32", b, [cout]),
+    ]);
+    assert.deepEqual(y.dims, [n, cout, oh, ow]);
+    assertClose(y.data as Float32Array, expected);
+  }
+});

@@ -200,7 +200,7 @@ impl Rows<'_> {
         first >= 0 && first + reach as isize <= self.ax.input as isize
     }
 
-    /// As many outputs from ox as one step takes (8 or 4 by vector, else 1); returns the
+    /// As many outputs from ox as one step takes (16, 8 or 4 by vector, else 1); returns the
     /// next ox. S is the stride along x, KW the kernel width when specialized (else 0).
     #[inline(always)]
     fn step<const S: usize, const KW: usize>(
@@ -210,7 +210,9 @@ impl Rows<'_> {
         act: Activation,
         out: &mut [f32],
     ) -> usize {
-        if ox + 8 <= out.len() && self.fits(ox, 8) {
+        if ox + 16 <= out.len() && self.fits(ox, 16) {
+            self.vector::<S, 4, KW>(ox, bias, act, out)
+        } else if ox + 8 <= out.len() && self.fits(ox, 8) {
             self.vector::<S, 2, KW>(ox, bias, act, out)
         } else if ox + 4 <= out.len() && self.fits(ox, 4) {
             self.vector::<S, 1, KW>(ox, bias, act, out)
@@ -267,7 +269,9 @@ impl Rows<'_> {
         };
         let mut ox = 0;
         while ox < out0.len() {
-            ox = if ox + 8 <= out0.len() && self.fits(ox, 8) {
+            ox = if ox + 16 <= out0.len() && self.fits(ox, 16) {
+                self.vector2::<S, 4, KW>(ox, bias, act, [out0, out1])
+            } else if ox + 8 <= out0.len() && self.fits(ox, 8) {
                 self.vector2::<S, 2, KW>(ox, bias, act, [out0, out1])
             } else if ox + 4 <= out0.len() && self.fits(ox, 4) {
                 self.vector2::<S, 1, KW>(ox, bias, act, [out0, out1])
