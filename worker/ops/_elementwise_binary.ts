@@ -45,7 +45,12 @@ function callBinary(
   b: Operand,
   y: Operand,
 ): void {
-  callBroadcast(args, "elementwise_binary", [dtypeToOnnx(dtype), code], [a, b], y);
+  const bytes = dtypeBytes(dtype);
+  callBroadcast(args, "elementwise_binary", [dtypeToOnnx(dtype), code], [a, b], y, [
+    bytes,
+    bytes,
+    bytes,
+  ]);
 }
 
 /** The two operands, B's dims aligned as legacy (opset < 7) broadcasting says. */

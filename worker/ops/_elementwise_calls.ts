@@ -3,9 +3,16 @@
  * cast calls other bindings build on.
  * @module
  */
-import { type DType, dtypeToOnnx } from "../../graph/dtype.ts";
-import type { Kernels } from "../../kernels/mod.ts";
+import { type DType, dtypeBytes, dtypeToOnnx } from "../../graph/dtype.ts";
+import type { KernelCall, Kernels } from "../../kernels/mod.ts";
 import type { KernelArgs } from "./kernel.ts";
+import { partCount, ranges } from "./_parts.ts";
+
+/**
+ * Output elements each part of an elementwise call split over the intra-op threads must
+ * reach (some 10 µs of work: a handoff costs a few µs).
+ */
+const MIN_PART_ELEMENTS = 1 << 15;
 
 /** A tensor's place in the arena, as a kernel sees it. */
 export interface Operand {
@@ -69,7 +76,8 @@ function alignedStrides(dims: readonly number[], rank: number): number[] {
 
 /**
  * Calls a broadcasting kernel: `head` (type and op codes), then each operand's pointer
- * and size, the output's, and the plan.
+ * and size, the output's, and the plan. Given the operands' and output's element `bytes`,
+ * a large call is split over the intra-op threads along the plan's outermost dim.
  */
 export function callBroadcast(
   { kernels, i32s }: KernelArgs,
@@ -77,13 +85,32 @@ export function callBroadcast(
   head: readonly number[],
   operands: readonly Operand[],
   y: Operand,
+  bytes?: readonly number[],
 ): void {
   const { rank, plan } = broadcastPlan(y.dims, operands.map((o) => o.dims));
-  const sizes = operands.flatMap((o) => [o.ptr, o.size]);
-  kernels.call(name, ...head, ...sizes, y.ptr, y.size, i32s(plan), rank);
+  const count = bytes ? partCount(y.size, plan[0], kernels.threads, MIN_PART_ELEMENTS) : 1;
+  if (count < 2) {
+    const sizes = operands.flatMap((o) => [o.ptr, o.size]);
+    kernels.call(name, ...head, ...sizes, y.ptr, y.size, i32s(plan), rank);
+    return;
+  }
+  const row = y.size / plan[0];
+  const calls = ranges(plan[0], count).map(([u0, u1]): KernelCall => {
+    const sizes = operands.flatMap((o, k) => {
+      const skip = u0 * plan[rank * (k + 1)];
+      return [o.ptr + skip * bytes![k], o.size - skip];
+    });
+    const part = [u1 - u0, ...plan.slice(1)];
+    const out = [y.ptr + u0 * row * bytes![operands.length], (u1 - u0) * row];
+    return { name, args: [...head, ...sizes, ...out, i32s(part), rank] };
+  });
+  kernels.parallel(calls);
 }
 
-/** Runs unary op `code` (see `UNARY_CODES`) from `x` into `y`, both of type `dtype`. */
+/**
+ * Runs unary op `code` (see `UNARY_CODES`) from `x` into `y`, both of type `dtype`; a large
+ * call is split over the intra-op threads.
+ */
 export function callUnary(
   kernels: Kernels,
   code: number,
@@ -93,7 +120,19 @@ export function callUnary(
   alpha = 0,
   beta = 0,
 ): void {
-  kernels.call("elementwise_unary", dtypeToOnnx(dtype), code, x.ptr, y.ptr, y.size, alpha, beta);
+  const head = [dtypeToOnnx(dtype), code];
+  const count = partCount(y.size, y.size, kernels.threads, MIN_PART_ELEMENTS);
+  if (count < 2) {
+    kernels.call("elementwise_unary", ...head, x.ptr, y.ptr, y.size, alpha, beta);
+    return;
+  }
+  const bytes = dtypeBytes(dtype);
+  kernels.parallel(
+    ranges(y.size, count).map(([e0, e1]) => ({
+      name: "elementwise_unary",
+      args: [...head, x.ptr + e0 * bytes, y.ptr + e0 * bytes, e1 - e0, alpha, beta],
+    })),
+  );
 }
 
 /** Converts `x` of type `from` into `y` of type `to` (a copy when they are the same). */

@@ -7,17 +7,13 @@
  * @module
  */
 import type { KernelArgs } from "./kernel.ts";
+import { partCount, ranges } from "./_parts.ts";
 
 /**
  * Floating-point operations each part must reach (about 25 µs of work): a handoff
  * to a spinning thread costs a few µs, to one blocked in `Atomics.wait` up to 100 µs.
  */
 const MIN_PART_FLOPS = 1 << 18;
-/**
- * Parts per thread: threads claim parts as they get to them, so a thread the OS runs late
- * leaves its share to the others instead of holding the caller up.
- */
-const PARTS_PER_THREAD = 2;
 /** Rows of the GEMM micro-kernel's tile: row blocks are whole tiles. */
 const MR = 4;
 /**
@@ -90,20 +86,6 @@ export function gemmOnThreads(args: KernelArgs, desc: readonly number[], call: n
   }
 }
 
-/** How many parts `work` flops over `units` indivisible units make on `threads`. */
-function partCount(work: number, units: number, threads: number): number {
-  if (threads < 2) return 1;
-  return Math.min(threads * PARTS_PER_THREAD, units, Math.floor(work / MIN_PART_FLOPS));
-}
-
-/** Unit ranges [u0, u1) of `count` near-equal parts of `units`. */
-function ranges(units: number, count: number): [number, number][] {
-  return Array.from({ length: count }, (_, p) => [
-    Math.floor((p * units) / count),
-    Math.floor(((p + 1) * units) / count),
-  ]);
-}
-
 /**
  * Conv parts: whole images when there are several, else whole groups, else runs of
  * output rows (a 2-D image with at least two units of them: each part packs or
@@ -124,7 +106,7 @@ function splitConv(desc: readonly number[], threads: number): Part[] | undefined
     : byRows
     ? Math.ceil(height / ROWS)
     : Math.ceil(cout / MR);
-  const count = partCount(work, units, threads);
+  const count = partCount(work, units, threads, MIN_PART_FLOPS);
   if (count < 2) return undefined;
   return ranges(units, count).map(([u0, u1]): Part => {
     if (byRows) {
@@ -160,7 +142,7 @@ function splitGemm(desc: readonly number[], threads: number): Part[] | undefined
   const [m, k, n, aRs, , , , cRs] = desc;
   const batch = (desc.length - 9) / 2;
   const units = batch > 1 ? batch : Math.ceil(m / MR);
-  const count = partCount(2 * batch * m * k * n, units, threads);
+  const count = partCount(2 * batch * m * k * n, units, threads, MIN_PART_FLOPS);
   if (count < 2) return undefined;
   return ranges(units, count).map(([u0, u1]): Part => {
     if (batch > 1) {

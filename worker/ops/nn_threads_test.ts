@@ -153,3 +153,14 @@ Deno.test("InferenceSession.create rejects an intraOpNumThreads below 1", async 
     TypeError,
   );
 });
+
+Deno.test("elementwise ops split over threads match one thread: broadcast Add and Mul, Sigmoid", async () => {
+  const x = randomTensor([1, 24, 64, 80], 20);
+  await assertSameOnThreads("Add", {}, [x, randomTensor([1, 24, 64, 80], 21)]);
+  await assertSameOnThreads("Mul", {}, [x, randomTensor([1, 24, 1, 1], 22)]);
+  await assertSameOnThreads("Add", {}, [
+    randomTensor([3, 1, 80], 23),
+    randomTensor([1, 900, 80], 24),
+  ]);
+  await assertSameOnThreads("Sigmoid", {}, [x]);
+});
