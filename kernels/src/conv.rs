@@ -32,6 +32,9 @@ pub struct ConvGeom {
     /// The output rows (along height) this call computes, `[row0, row1)`: all of them
     /// unless threads split the convolution (2-D only).
     pub rows: [usize; 2],
+    /// The output channels a ConvTranspose computes, `[c0, c1)`: all of them unless threads
+    /// split it (group 1 only).
+    pub channels: [usize; 2],
 }
 
 impl ConvGeom {
@@ -253,20 +256,29 @@ pub fn conv_transpose(
     let [id, ih, iw] = g.input;
     let block = g.transpose_block_rows();
     let (col, scratch) = scratch.split_at_mut(s.m * id * block * iw);
+    // A part of the output channels (all of them when grouped): their rows of each
+    // group's GEMM, their planes.
+    let [c0, c1] = g.channels;
+    let taps = g.kernel_size();
+    let part = Shape {
+        m: (c1 - c0) / g.group * taps,
+        ..s
+    };
     for (xb, yb) in x
         .chunks_exact(g.cin * in_size)
         .zip(y.chunks_exact_mut(g.cout * out_size))
     {
+        let yb = &mut yb[c0 * out_size..c1 * out_size];
         for (c, plane) in yb.chunks_exact_mut(out_size).enumerate() {
-            plane.fill(bias.map_or(0.0, |b| b[c]));
+            plane.fill(bias.map_or(0.0, |b| b[c0 + c]));
         }
         for grp in 0..g.group {
             let a = Mat {
-                data: &w[grp * cin_g * s.m..(grp + 1) * cin_g * s.m],
+                data: &w[grp * cin_g * s.m + c0 * taps..(grp + 1) * cin_g * s.m],
                 rs: 1,
                 cs: s.m,
             };
-            let yg = &mut yb[grp * cout_g * out_size..(grp + 1) * cout_g * out_size];
+            let yg = &mut yb[grp * cout_g * out_size..][..part.m / taps * out_size];
             for r0 in (0..ih).step_by(block) {
                 let r1 = (r0 + block).min(ih);
                 // Rows r0..r1 of every depth slice: contiguous when depth is 1 (else all).
@@ -277,18 +289,18 @@ pub fn conv_transpose(
                     cs: 1,
                 };
                 let mut out = Out {
-                    data: &mut col[..s.m * n],
+                    data: &mut col[..part.m * n],
                     ldc: n,
                 };
                 gemm::gemm(
-                    Shape { n, ..s },
+                    Shape { n, ..part },
                     &a,
                     &xg,
                     &mut out,
                     &Epilogue::NONE,
                     scratch,
                 );
-                col2im(g, &col[..s.m * n], (r0, r1), yg);
+                col2im(g, &col[..part.m * n], (r0, r1), yg);
             }
         }
     }

@@ -16,7 +16,7 @@ import type { KernelArgs } from "./kernel.ts";
 import { window3 } from "./nn_geom.ts";
 import { asF32, f32Output } from "./_f32.ts";
 import { NO_ACTIVATION } from "../../graph/ops/nn_fused.ts";
-import { convOnThreads } from "./nn_threads.ts";
+import { convOnThreads, convTransposeOnThreads } from "./nn_threads.ts";
 
 function describe(args: KernelArgs<ConvParams>, windows: AxisWindow[]): number[] {
   const [x] = args.inputs as RuntimeTensor[], [y] = args.outputs;
@@ -41,7 +41,7 @@ function run(args: KernelArgs<ConvParams>, desc: number[], transpose: boolean): 
   const [out] = args.outputs, y = f32Output(args, out);
   const scratch = [args.scratch(scratchLen * 4), scratchLen];
   if (transpose) {
-    args.kernels.call("conv_transpose_f32", ...operands, y.ptr, out.size, ...scratch);
+    convTransposeOnThreads(args, desc, [...operands, y.ptr, out.size, ...scratch]);
   } else {
     const act = args.params.activation ?? NO_ACTIVATION;
     convOnThreads(args, desc, [...operands, y.ptr, out.size, ...act, ...scratch]);

@@ -40,6 +40,8 @@ interface Part {
  * bias_len, y, y_len, act×3, scratch, scratch_len.
  */
 const CONV = { x: 2, w: 4, bias: 6, y: 8, scratch: 13 } as const;
+/** Scratch position in conv_transpose_f32's arguments (conv_f32's, less the activation). */
+const CONV_TRANSPOSE_SCRATCH = 10;
 /**
  * Pointer positions in gemm_f32's arguments: desc, desc_len, a, a_len, b, b_len, c, c_len,
  * y, y_len, alpha, beta, act×3, scratch, scratch_len.
@@ -64,6 +66,39 @@ export function convOnThreads(args: KernelArgs, desc: readonly number[], call: n
       (part, d) => scratchOf(args, "conv_scratch_f32", d, part.desc.length, 0),
     );
   }
+}
+
+/**
+ * Calls `conv_transpose_f32` with `call` (its argument list; `desc` is what `call[0]`
+ * points at), split over the session's threads by runs of output channels when it pays
+ * (ungrouped only: each part writes its own channels' planes, whole tensors otherwise).
+ * @throws {KernelError} when a part fails
+ */
+export function convTransposeOnThreads(
+  args: KernelArgs,
+  desc: readonly number[],
+  call: number[],
+): void {
+  const [batch, cin, cout, group] = desc;
+  const [inSize, ks] = [4, 10].map((i) => desc[i] * desc[i + 1] * desc[i + 2]);
+  const work = 2 * batch * cin * cout * ks * inSize;
+  const count = group === 1 ? partCount(work, cout, args.kernels.threads, MIN_PART_FLOPS) : 1;
+  if (count < 2) {
+    args.kernels.call("conv_transpose_f32", ...call);
+    return;
+  }
+  const parts = ranges(cout, count).map(([c0, c1]): Part => ({
+    desc: [...desc, c0, c1],
+    spans: [],
+  }));
+  runParts(
+    args,
+    "conv_transpose_f32",
+    call,
+    parts,
+    CONV_TRANSPOSE_SCRATCH,
+    (part, d) => scratchOf(args, "conv_scratch_f32", d, part.desc.length, 1),
+  );
 }
 
 /**

@@ -164,3 +164,10 @@ Deno.test("elementwise ops split over threads match one thread: broadcast Add an
   ]);
   await assertSameOnThreads("Sigmoid", {}, [x]);
 });
+
+Deno.test("ConvTranspose split over output channels matches one thread, overlapping windows", () =>
+  assertSameOnThreads("ConvTranspose", { strides: ints(2, 2), pads: ints(1, 1, 1, 1) }, [
+    randomTensor([1, 8, 40, 36], 25),
+    randomTensor([8, 22, 3, 3], 26),
+    randomTensor([22], 27),
+  ]));

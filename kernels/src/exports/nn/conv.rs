@@ -6,9 +6,9 @@ use crate::gemm::Activation;
 
 /// Decodes `[batch, cin, cout, group, input×3, output×3, kernel×3, strides×3,
 /// dilations×3, pads×3]` (spatial axes depth, height, width; absent ones 1, pads 0),
-/// optionally followed by the output rows `[row0, row1)` to compute (for threads that split
-/// a 2-D convolution by rows; all rows when absent).
-fn geom(d: &[i32]) -> Option<ConvGeom> {
+/// optionally followed by the part `[p0, p1)` a thread computes: output rows of a 2-D Conv,
+/// output channels of an ungrouped ConvTranspose (the whole output when absent).
+fn geom(d: &[i32]) -> Option<(ConvGeom, Option<[usize; 2]>)> {
     let v = sizes::<22>(d)?;
     let three = |i: usize| [v[i], v[i + 1], v[i + 2]];
     let g = ConvGeom {
@@ -23,20 +23,34 @@ fn geom(d: &[i32]) -> Option<ConvGeom> {
         dilations: three(16),
         pads: three(19),
         rows: [0, v[8]],
+        channels: [0, v[2]],
     };
-    let g = match d.get(22..24) {
-        None => g,
-        Some(_) => {
-            let [r0, r1] = sizes::<2>(&d[22..])?;
-            let planar = g.output[0] == 1 && r0 < r1 && r1 <= g.output[1];
-            planar.then_some(ConvGeom {
-                rows: [r0, r1],
-                ..g
-            })?
-        }
+    let part = match d.get(22..24) {
+        None => None,
+        Some(p) => Some(sizes::<2>(p).filter(|[p0, p1]| p0 < p1)?),
     };
     let positive = v[..19].iter().all(|&x| x > 0);
-    (positive && g.cin % g.group == 0 && g.cout % g.group == 0).then_some(g)
+    (positive && g.cin % g.group == 0 && g.cout % g.group == 0).then_some((g, part))
+}
+
+/// `g` computing only output rows `part` (2-D convolutions).
+fn with_rows(g: ConvGeom, part: Option<[usize; 2]>) -> Option<ConvGeom> {
+    match part {
+        None => Some(g),
+        Some(rows) => {
+            (g.output[0] == 1 && rows[1] <= g.output[1]).then_some(ConvGeom { rows, ..g })
+        }
+    }
+}
+
+/// `g` computing only output channels `part` (ungrouped transposed convolutions).
+fn with_channels(g: ConvGeom, part: Option<[usize; 2]>) -> Option<ConvGeom> {
+    match part {
+        None => Some(g),
+        Some(channels) => {
+            (g.group == 1 && channels[1] <= g.cout).then_some(ConvGeom { channels, ..g })
+        }
+    }
 }
 
 /// Element counts of X, W and Y; W is [wrows, wcols/group, kernel...].
@@ -81,7 +95,9 @@ pub unsafe extern "C" fn conv_f32(
     let Some(act) = Activation::from_code(act, act_p0, act_p1) else {
         return BAD_ACTIVATION;
     };
-    let Some(g) = geom(desc) else { return BAD_ARGS };
+    let Some(g) = geom(desc).and_then(|(g, part)| with_rows(g, part)) else {
+        return BAD_ARGS;
+    };
     if lengths(&g, g.cout, g.cin) != Some([x.len(), w.len(), y_len])
         || !(bias.is_empty() || bias.len() == g.cout)
     {
@@ -145,9 +161,10 @@ pub unsafe extern "C" fn conv_transpose_f32(
             dst(scratch, scratch_len),
         )
     };
-    let Some(g) = geom(desc) else { return BAD_ARGS };
-    if g.rows != [0, g.output[1]]
-        || lengths(&g, g.cin, g.cout) != Some([x.len(), w.len(), y.len()])
+    let Some(g) = geom(desc).and_then(|(g, part)| with_channels(g, part)) else {
+        return BAD_ARGS;
+    };
+    if lengths(&g, g.cin, g.cout) != Some([x.len(), w.len(), y.len()])
         || !(bias.is_empty() || bias.len() == g.cout)
     {
         return BAD_ARGS;
@@ -172,7 +189,7 @@ pub unsafe extern "C" fn conv_scratch_f32(
     out: *mut i32,
 ) -> i32 {
     // SAFETY: per this export's contract.
-    let Some(g) = geom(unsafe { src(desc, desc_len) }) else {
+    let Some((g, _)) = geom(unsafe { src(desc, desc_len) }) else {
         return BAD_ARGS;
     };
     let len = if transpose != 0 {
