@@ -1,7 +1,8 @@
 //! Packing operands into the panel layouts the micro-kernel streams: A as MR-row panels
 //! (MR values per k), B as NR-column panels (NR values per k), zero-padded at the edges.
 use super::{MR, NR};
-use crate::simd::copy;
+use crate::simd::{copy, load, store};
+use core::arch::wasm32::*;
 
 /// A strided matrix view: element (r, c) is `data[r * rs + c * cs]`. Transposes are just
 /// swapped strides.
@@ -144,6 +145,10 @@ pub fn pack_a(a: &Mat, i0: usize, mc: usize, p0: usize, kc: usize, out: &mut [f3
     {
         let i = i0 + t * MR;
         let height = MR.min(i0 + mc - i);
+        if height == MR && a.cs == 1 {
+            pack_rows4(a, i, p0, panel);
+            continue;
+        }
         for ii in 0..MR {
             if ii >= height {
                 panel.iter_mut().skip(ii).step_by(MR).for_each(|d| *d = 0.0);
@@ -153,6 +158,33 @@ pub fn pack_a(a: &Mat, i0: usize, mc: usize, p0: usize, kc: usize, out: &mut [f3
             for (p, d) in panel.iter_mut().skip(ii).step_by(MR).enumerate() {
                 *d = a.data[row + p * a.cs];
             }
+        }
+    }
+}
+
+/// One full panel of MR = 4 contiguous rows of `a` (from row i, column p0): four columns at
+/// a time by a 4×4 transpose, eight vector loads and stores per 16 values where one at a
+/// time would take 32 bounds-checked accesses.
+fn pack_rows4(a: &Mat, i: usize, p0: usize, panel: &mut [f32]) {
+    const _: () = assert!(MR == 4);
+    let kc = panel.len() / MR;
+    let rows: [&[f32]; MR] = core::array::from_fn(|r| &a.data[(i + r) * a.rs + p0..][..kc]);
+    let body = kc - kc % 4;
+    for p in (0..body).step_by(4) {
+        let [r0, r1, r2, r3] = rows.map(|r| load(r, p));
+        let lo01 = i32x4_shuffle::<0, 4, 1, 5>(r0, r1);
+        let hi01 = i32x4_shuffle::<2, 6, 3, 7>(r0, r1);
+        let lo23 = i32x4_shuffle::<0, 4, 1, 5>(r2, r3);
+        let hi23 = i32x4_shuffle::<2, 6, 3, 7>(r2, r3);
+        let out = &mut panel[p * MR..p * MR + 16];
+        store(out, 0, i32x4_shuffle::<0, 1, 4, 5>(lo01, lo23));
+        store(out, 4, i32x4_shuffle::<2, 3, 6, 7>(lo01, lo23));
+        store(out, 8, i32x4_shuffle::<0, 1, 4, 5>(hi01, hi23));
+        store(out, 12, i32x4_shuffle::<2, 3, 6, 7>(hi01, hi23));
+    }
+    for p in body..kc {
+        for (r, row) in rows.iter().enumerate() {
+            panel[p * MR + r] = row[p];
         }
     }
 }
