@@ -36,6 +36,29 @@ export function model(graph: Graph, opset: number): Uint8Array {
   });
 }
 
+/**
+ * A model of one `opType` node reading x0, x1, ... (an undefined input stays absent) into
+ * y, of the first input's type; `feeds` names the inputs for `run`.
+ */
+export function oneNode(
+  opType: string,
+  attrs: Record<string, Attribute>,
+  inputs: readonly (Tensor | undefined)[],
+  opset = 19,
+): { bytes: Uint8Array; feeds: Record<string, Tensor> } {
+  const names = inputs.map((t, i) => (t ? `x${i}` : ""));
+  const present = inputs.flatMap((t, i) => (t ? [[names[i], t] as const] : []));
+  const bytes = model({
+    name: "g",
+    nodes: [node(opType, names, ["y"], attrs)],
+    inputs: present.map(([name, t]) => ({ name, dtype: t.type, dims: [...t.dims] })),
+    outputs: [{ name: "y", dtype: inputs[0]!.type }],
+    initializers: new Map(),
+    valueInfo: new Map(),
+  }, opset);
+  return { bytes, feeds: Object.fromEntries(present) };
+}
+
 /** A float32 constant. */
 export const f32 = (dims: number[], values: number[]): HostTensor => ({
   dtype: "float32",

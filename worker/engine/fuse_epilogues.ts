@@ -11,6 +11,7 @@
  * @module
  */
 import type { Graph, HostTensor, Node } from "../../graph/ir.ts";
+import { attrFloat } from "../../graph/ops/_attrs.ts";
 import { type Activation, fusedConvActivation } from "../../graph/ops/nn_fused.ts";
 import { readsOf } from "../../graph/reads.ts";
 
@@ -100,23 +101,22 @@ function flooredLeakyReluChain(
     if (code !== LEAKY_RELU) return;
     alpha = p0;
   } else if (isOp(conv, "Conv")) {
-    const [relu] = readersOf(conv.outputs[0]) ?? [];
-    if (readersOf(conv.outputs[0])?.length !== 1 || !isOp(relu, "LeakyRelu")) return;
-    const a = relu.attributes.get("alpha");
-    alpha = a?.kind === "float" ? a.value : 0.01;
+    const relu = soleReader(readersOf, conv.outputs[0], "LeakyRelu");
+    if (!relu) return;
+    alpha = attrFloat(relu, "alpha", 0.01);
     chain.push(relu);
   } else return;
   const activated = chain[chain.length - 1].outputs[0];
-  const readers = readersOf(activated);
-  if (readers?.length !== 1 || !isOp(readers[0], "Max")) return;
+  const max = soleReader(readersOf, activated, "Max");
+  if (!max) return;
   // A one-element constant of no higher rank than the Conv's output broadcasts away.
   const rank = constants(conv.inputs[1])?.dims.length;
-  const floor = scalarOperand(constants, readers[0], activated, rank);
+  const floor = scalarOperand(constants, max, activated, rank);
   if (floor === undefined) return;
   return {
-    node: { ...conv, outputs: [readers[0].outputs[0]] },
+    node: { ...conv, outputs: [max.outputs[0]] },
     activation: [FLOORED_LEAKY_RELU, alpha, floor],
-    chain: [...chain, readers[0]],
+    chain: [...chain, max],
   };
 }
 
@@ -133,10 +133,9 @@ function hardSwishChain(
   let [scale, shift] = [1, 0];
   const next = (opType: string): number | undefined => {
     const last = chain[chain.length - 1].outputs[0];
-    const readers = readersOf(last);
-    if (readers?.length !== 1 || !isOp(readers[0], opType)) return undefined;
-    const k = scalarOperand(constants, readers[0], last);
-    if (k !== undefined) chain.push(readers[0]);
+    const reader = soleReader(readersOf, last, opType);
+    const k = reader && scalarOperand(constants, reader, last);
+    if (k !== undefined) chain.push(reader!);
     return k;
   };
   const s = next("Mul");
@@ -163,18 +162,20 @@ function hardSwishOf(conv: Node, readersOf: Readers): Node[] | undefined {
   return readersOf(gate.outputs[0])?.length === 1 ? [gate, product] : undefined;
 }
 
+/** The one node reading `value`, when it is the ai.onnx op `opType`. */
+function soleReader(readersOf: Readers, value: string, opType: string): Node | undefined {
+  const readers = readersOf(value);
+  return readers?.length === 1 && isOp(readers[0], opType) ? readers[0] : undefined;
+}
+
 /** Whether `node` is the ai.onnx op `opType`. */
 export function isOp(node: Node, opType: string): boolean {
   return node.opType === opType && node.domain === "";
 }
 
 function isHardSwishGate(node: Node): boolean {
-  const attr = (name: string, fallback: number) => {
-    const a = node.attributes.get(name);
-    return a?.kind === "float" ? a.value : fallback;
-  };
-  return Math.abs(attr("alpha", 0.2) - 1 / 6) <= TOLERANCE &&
-    Math.abs(attr("beta", 0.5) - 0.5) <= TOLERANCE;
+  return Math.abs(attrFloat(node, "alpha", 0.2) - 1 / 6) <= TOLERANCE &&
+    Math.abs(attrFloat(node, "beta", 0.5) - 0.5) <= TOLERANCE;
 }
 
 /**

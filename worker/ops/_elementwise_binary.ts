@@ -45,12 +45,8 @@ function callBinary(
   b: Operand,
   y: Operand,
 ): void {
-  const bytes = dtypeBytes(dtype);
-  callBroadcast(args, "elementwise_binary", [dtypeToOnnx(dtype), code], [a, b], y, [
-    bytes,
-    bytes,
-    bytes,
-  ]);
+  const bytes = new Array(3).fill(dtypeBytes(dtype));
+  callBroadcast(args, "elementwise_binary", [dtypeToOnnx(dtype), code], [a, b], y, bytes);
 }
 
 /** The two operands, B's dims aligned as legacy (opset < 7) broadcasting says. */

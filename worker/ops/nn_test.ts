@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import type { DType } from "../../graph/dtype.ts";
-import { model } from "../engine/_test_models.ts";
+import { oneNode } from "../engine/_test_models.ts";
 import type { Attribute } from "../../graph/ir.ts";
 import { NN_OPS } from "../../graph/ops/nn.ts";
 import { Tensor } from "../../graph/tensor.ts";
@@ -28,27 +28,8 @@ async function runNode(
   feeds: (Tensor | undefined)[],
   opset = 19,
 ): Promise<Tensor> {
-  const names = feeds.map((t, i) => (t ? `x${i}` : ""));
-  const graph = {
-    name: "g",
-    nodes: [{
-      name: "n",
-      opType,
-      domain: "",
-      inputs: names,
-      outputs: ["y"],
-      attributes: new Map(Object.entries(attrs)),
-    }],
-    inputs: feeds.flatMap((
-      t,
-      i,
-    ) => (t ? [{ name: names[i], dtype: t.type, dims: [...t.dims] }] : [])),
-    outputs: [{ name: "y", dtype: feeds[0]!.type }],
-    initializers: new Map(),
-    valueInfo: new Map(),
-  };
-  const session = await InferenceSession.create(model(graph, opset));
-  const fed = Object.fromEntries(feeds.flatMap((t, i) => (t ? [[names[i], t]] : [])));
+  const { bytes, feeds: fed } = oneNode(opType, attrs, feeds, opset);
+  const session = await InferenceSession.create(bytes);
   const { y } = await session.run(fed);
   session.release();
   return y;

@@ -54,18 +54,7 @@ const GEMM = { a: 2, c: 6, y: 8, scratch: 15 } as const;
  * @throws {KernelError} when a part fails
  */
 export function convOnThreads(args: KernelArgs, desc: readonly number[], call: number[]): void {
-  const parts = splitConv(desc, args.kernels.threads);
-  if (!parts) args.kernels.call("conv_f32", ...call);
-  else {
-    runParts(
-      args,
-      "conv_f32",
-      call,
-      parts,
-      CONV.scratch,
-      (part, d) => scratchOf(args, "conv_scratch_f32", d, part.desc.length, 0),
-    );
-  }
+  runConv(args, false, call, splitConv(desc, args.kernels.threads));
 }
 
 /**
@@ -83,21 +72,28 @@ export function convTransposeOnThreads(
   const [inSize, ks] = [4, 10].map((i) => desc[i] * desc[i + 1] * desc[i + 2]);
   const work = 2 * batch * cin * cout * ks * inSize;
   const count = group === 1 ? partCount(work, cout, args.kernels.threads, MIN_PART_FLOPS) : 1;
-  if (count < 2) {
-    args.kernels.call("conv_transpose_f32", ...call);
-    return;
-  }
-  const parts = ranges(cout, count).map(([c0, c1]): Part => ({
+  const parts = count < 2 ? undefined : ranges(cout, count).map(([c0, c1]): Part => ({
     desc: [...desc, c0, c1],
     spans: [],
   }));
+  runConv(args, true, call, parts);
+}
+
+/** Calls conv_f32 or conv_transpose_f32 once, or as `parts` on the threads. */
+function runConv(args: KernelArgs, transpose: boolean, call: number[], parts?: Part[]): void {
+  const kernel = transpose ? "conv_transpose_f32" : "conv_f32";
+  if (!parts) {
+    args.kernels.call(kernel, ...call);
+    return;
+  }
+  const scratchAt = transpose ? CONV_TRANSPOSE_SCRATCH : CONV.scratch;
   runParts(
     args,
-    "conv_transpose_f32",
+    kernel,
     call,
     parts,
-    CONV_TRANSPOSE_SCRATCH,
-    (part, d) => scratchOf(args, "conv_scratch_f32", d, part.desc.length, 1),
+    scratchAt,
+    (part, d) => scratchOf(args, "conv_scratch_f32", d, part.desc.length, transpose ? 1 : 0),
   );
 }
 

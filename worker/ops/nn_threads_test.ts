@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
-import { encodeModel } from "../../graph/encode_model.ts";
 import type { Attribute } from "../../graph/ir.ts";
 import { Tensor } from "../../graph/tensor.ts";
 import { InferenceSession } from "../session.ts";
+import { oneNode } from "../engine/_test_models.ts";
 
 /** A deterministic uniform [-1, 1) tensor. */
 function randomTensor(dims: number[], seed: number): Tensor {
@@ -14,38 +14,13 @@ function randomTensor(dims: number[], seed: number): Tensor {
   return new Tensor("float32", data, dims);
 }
 
-/** A one-node float32 model of `opType` over inputs x0, x1, ... */
-function oneNode(opType: string, attrs: Record<string, Attribute>, inputs: Tensor[]): Uint8Array {
-  const names = inputs.map((_, i) => `x${i}`);
-  return encodeModel({
-    irVersion: 8,
-    opsets: new Map([["", 19]]),
-    producerName: "meshrt tests",
-    producerVersion: "",
-    metadata: new Map(),
-    graph: {
-      name: "g",
-      nodes: [{
-        name: "n",
-        opType,
-        domain: "",
-        inputs: names,
-        outputs: ["y"],
-        attributes: new Map(Object.entries(attrs)),
-      }],
-      inputs: inputs.map((t, i) => ({ name: names[i], dtype: t.type, dims: [...t.dims] })),
-      outputs: [{ name: "y", dtype: "float32" }],
-      initializers: new Map(),
-      valueInfo: new Map(),
-    },
-  });
-}
-
-/** Runs the model on `threads` threads and returns y. */
-async function runOn(threads: number, model: Uint8Array, inputs: Tensor[]): Promise<Tensor> {
-  const session = await InferenceSession.create(model, { intraOpNumThreads: threads });
+/** Runs a one-node model on `threads` threads and returns y. */
+async function runOn(
+  threads: number,
+  { bytes, feeds }: ReturnType<typeof oneNode>,
+): Promise<Tensor> {
+  const session = await InferenceSession.create(bytes, { intraOpNumThreads: threads });
   try {
-    const feeds = Object.fromEntries(inputs.map((t, i) => [`x${i}`, t]));
     return (await session.run(feeds)).y;
   } finally {
     session.release();
@@ -59,9 +34,9 @@ async function assertSameOnThreads(
   inputs: Tensor[],
 ): Promise<void> {
   const model = oneNode(opType, attrs, inputs);
-  const one = await runOn(1, model, inputs);
+  const one = await runOn(1, model);
   for (const threads of [2, 3]) {
-    const many = await runOn(threads, model, inputs);
+    const many = await runOn(threads, model);
     assert.deepEqual(many.dims, one.dims);
     const [a, b] = [many.data as Float32Array, one.data as Float32Array];
     for (let i = 0; i < b.length; i++) {
@@ -147,7 +122,7 @@ Deno.test("MatMul with a shared B split over folded rows matches one thread", ()
 Deno.test("InferenceSession.create rejects an intraOpNumThreads below 1", async () => {
   await assert.rejects(
     () =>
-      InferenceSession.create(oneNode("Relu", {}, [randomTensor([2], 0)]), {
+      InferenceSession.create(oneNode("Relu", {}, [randomTensor([2], 0)]).bytes, {
         intraOpNumThreads: 0,
       }),
     TypeError,
