@@ -259,9 +259,9 @@ pub fn conv_transpose(
     // A part of the output channels (all of them when grouped): their rows of each
     // group's GEMM, their planes.
     let [c0, c1] = g.channels;
-    let taps = g.kernel_size();
+    let (taps, cout_part) = (g.kernel_size(), (c1 - c0) / g.group);
     let part = Shape {
-        m: (c1 - c0) / g.group * taps,
+        m: cout_part * taps,
         ..s
     };
     for (xb, yb) in x
@@ -278,7 +278,7 @@ pub fn conv_transpose(
                 rs: 1,
                 cs: s.m,
             };
-            let yg = &mut yb[grp * cout_g * out_size..][..part.m / taps * out_size];
+            let yg = &mut yb[grp * cout_g * out_size..][..cout_part * out_size];
             for r0 in (0..ih).step_by(block) {
                 let r1 = (r0 + block).min(ih);
                 // Rows r0..r1 of every depth slice: contiguous when depth is 1 (else all).
@@ -324,7 +324,8 @@ fn col2im(g: &ConvGeom, col: &[f32], (iy0, iy1): (usize, usize), y: &mut [f32]) 
         let (oz0, oy0, ox0) = (offset(kz, dd, pd), offset(ky, dh, ph), offset(kx, dw, pw));
         let (z0, z1) = tap_range(id, sd, oz0, od);
         let (y0, y1) = tap_range(ih, sh, oy0, oh);
-        let (y0, y1) = (y0.max(iy0), y1.min(iy1).max(y0.max(iy0)));
+        let y0 = y0.max(iy0);
+        let y1 = y1.min(iy1).max(y0);
         let (x0, x1) = tap_range(iw, sw, ox0, ow);
         for iz in z0..z1 {
             let oz = (iz * sd) as isize + oz0;
