@@ -9,6 +9,7 @@ mod im2col;
 mod winograd;
 
 use crate::gemm::{self, Activation, Bias, Epilogue, Mat, Out, Shape};
+use crate::simd;
 use im2col::Im2col;
 
 /// Every size of one convolution, spatial axes as (depth, height, width).
@@ -102,8 +103,36 @@ impl ConvGeom {
             depthwise::scratch_len(self)
         } else if winograd::applies(self) {
             winograd::scratch_len(self)
+        } else if self.pads_image() {
+            self.cin * self.padded().input_size() + self.conv_shape().scratch_len()
         } else {
             self.conv_shape().scratch_len()
+        }
+    }
+
+    /// Whether [`conv`] first copies the image into a zero-bordered buffer: a stride-1 2-D
+    /// GEMM convolution that pads, on an image narrow enough that most of its panels reach
+    /// into the padding. Those would be packed a column at a time; over the bordered
+    /// image every panel is read in place or copied a row at a time.
+    fn pads_image(&self) -> bool {
+        self.input[0] == 1
+            && self.strides == [1; 3]
+            && self.pads != [0; 3]
+            && (MIN_PADDED_WIDTH..=PADDED_WIDTH).contains(&self.output[2])
+            && !self.is_depthwise()
+            && !winograd::applies(self)
+    }
+
+    /// The same convolution over the zero-bordered image [`ConvGeom::pads_image`] makes:
+    /// every tap of every output inside it.
+    fn padded(&self) -> ConvGeom {
+        let reach = |a: usize| {
+            (self.output[a] - 1) * self.strides[a] + (self.kernel[a] - 1) * self.dilations[a] + 1
+        };
+        ConvGeom {
+            input: [1, reach(1), reach(2)],
+            pads: [0; 3],
+            ..*self
         }
     }
 
@@ -134,6 +163,13 @@ impl ConvGeom {
         s.scratch_len() + s.m * self.input[0] * self.transpose_block_rows() * self.input[2]
     }
 }
+
+/// Widest output a padding convolution copies its image for (see
+/// [`ConvGeom::pads_image`]): four panels per row.
+const PADDED_WIDTH: usize = 32;
+/// Narrowest output it copies for: rows of fewer pixels cost more to copy one by one
+/// than their panels gain.
+const MIN_PADDED_WIDTH: usize = 4;
 
 /// Floats of columns one block of [`conv_transpose`] writes (256 KiB): the GEMM's output
 /// stays in L2 until col2im adds it into the image.
@@ -184,6 +220,60 @@ pub fn conv(
         winograd::conv(g, x, w, bias, y, act, scratch.gemm);
         return;
     }
+    if g.pads_image() {
+        let p = g.padded();
+        let (image, gemm) = scratch.gemm.split_at_mut(g.cin * p.input_size());
+        let taps = scratch.taps;
+        for (xb, yb) in x
+            .chunks_exact(g.cin * in_size)
+            .zip(y.chunks_exact_mut(g.cout * out_size))
+        {
+            pad_image(g, &p, xb, image);
+            let scratch = ConvScratch {
+                gemm: &mut *gemm,
+                taps: &mut *taps,
+            };
+            gemm_conv(&p, image, w, bias, yb, act, scratch);
+        }
+    } else {
+        gemm_conv(g, x, w, bias, y, act, scratch);
+    }
+}
+
+/// Copies the input rows the output rows of `g` read into `image`, the zero-bordered
+/// image of geometry `p` ([`ConvGeom::padded`]).
+fn pad_image(g: &ConvGeom, p: &ConvGeom, x: &[f32], image: &mut [f32]) {
+    let [_, h, w] = g.input;
+    let [_, hp, wp] = p.input;
+    // Only the rows this part's outputs read: other parts copy their own.
+    let rows = g.rows[0]..(g.rows[1] + (g.kernel[1] - 1) * g.dilations[1]).min(hp);
+    let (left, width) = (g.pads[2].min(wp), w.min(wp.saturating_sub(g.pads[2])));
+    for (plane, padded) in x.chunks_exact(h * w).zip(image.chunks_exact_mut(hp * wp)) {
+        for r in rows.clone() {
+            let dst = &mut padded[r * wp..(r + 1) * wp];
+            match usize::try_from(r as isize - g.pads[1] as isize) {
+                Ok(src) if src < h => {
+                    dst[..left].fill(0.0);
+                    simd::copy(&mut dst[left..left + width], &plane[src * w..]);
+                    dst[left + width..].fill(0.0);
+                }
+                _ => dst.fill(0.0),
+            }
+        }
+    }
+}
+
+/// [`conv`] as a GEMM per image and group, its right operand the image's patches.
+fn gemm_conv(
+    g: &ConvGeom,
+    x: &[f32],
+    w: &[f32],
+    bias: Option<&[f32]>,
+    y: &mut [f32],
+    act: Activation,
+    scratch: ConvScratch,
+) {
+    let (in_size, out_size) = (g.input_size(), g.output_size());
     let (j0, n) = g.row_pixels();
     let s = Shape {
         n,

@@ -220,7 +220,7 @@ function convRef(
   return [y, [n, co, oh, ow]];
 }
 
-Deno.test("Conv matches a direct reference on its GEMM, in-place, depthwise and Winograd paths", async () => {
+Deno.test("Conv matches a direct reference on its GEMM, in-place, padded-copy, depthwise and Winograd paths", async () => {
   const rnd = random(10);
   // x, w, group, strides, dilations, pads
   const cases: Conv2d[] = ([
@@ -245,6 +245,15 @@ Deno.test("Conv matches a direct reference on its GEMM, in-place, depthwise and 
     [[1, 8, 5, 150], [9, 8, 3, 3], 1, [1, 1], [1, 1], [1, 1, 1, 1]],
     // More input channels than one GEMM depth block; rows of three tiles.
     [[1, 260, 6, 9], [10, 260, 3, 3], 1, [1, 1], [1, 1], [1, 1, 1, 1]],
+    // Narrow padded images, copied into a zero border first: panels in place or spanning
+    // output rows, rows of four (vector copies) or six, dilated.
+    [[1, 12, 9, 16], [20, 12, 1, 3], 1, [1, 1], [1, 1], [0, 1, 0, 1]],
+    [[1, 10, 7, 4], [40, 10, 3, 3], 1, [1, 1], [1, 1], [1, 1, 1, 1]],
+    [[1, 7, 8, 6], [9, 7, 2, 3], 1, [1, 1], [2, 1], [1, 2, 1, 0]],
+    // Unpadded panels spanning output rows; a GEMM deeper than one block, its bias
+    // started in the sums of the first.
+    [[1, 20, 14, 4], [36, 20, 3, 1], 1, [1, 1], [1, 1], [0, 0, 0, 0]],
+    [[1, 100, 5, 7], [13, 100, 3, 1], 1, [1, 1], [1, 1], [0, 0, 0, 0]],
   ] as const).map(([x, w, group, strides, dilations, pads]) => ({
     x: [...x],
     w: [...w],

@@ -51,9 +51,10 @@ async function assertSameOnThreads(
 const ints = (...v: number[]): Attribute => ({ kind: "ints", value: v });
 const int = (v: number): Attribute => ({ kind: "int", value: v });
 
-Deno.test("Conv split over output rows matches one thread: Winograd, im2col and 1×1 paths", async () => {
-  // 3×3 stride 1 (Winograd, rows in whole tiles), 5×5 (packed patches), 1×1 (the image
-  // itself), each with a row count that leaves a ragged last part.
+Deno.test("Conv split over output rows matches one thread: Winograd, im2col, padded-copy and 1×1 paths", async () => {
+  // 3×3 stride 1 (Winograd, rows in whole tiles), 5×5 (packed patches), 1×3 on a narrow
+  // image (a zero-bordered copy), 1×1 (the image itself), each with a row count that
+  // leaves a ragged last part.
   await assertSameOnThreads("Conv", { pads: ints(1, 1, 1, 1) }, [
     randomTensor([1, 16, 26, 24], 1),
     randomTensor([42, 16, 3, 3], 2),
@@ -62,6 +63,12 @@ Deno.test("Conv split over output rows matches one thread: Winograd, im2col and 
   await assertSameOnThreads("Conv", { pads: ints(2, 1, 2, 1), strides: ints(1, 2) }, [
     randomTensor([1, 12, 30, 27], 11),
     randomTensor([20, 12, 5, 3], 12),
+  ]);
+  // A narrow padded image: each part copies the rows it reads into a zero border.
+  await assertSameOnThreads("Conv", { pads: ints(0, 1, 0, 1) }, [
+    randomTensor([1, 24, 30, 16], 16),
+    randomTensor([24, 24, 1, 3], 17),
+    randomTensor([24], 18),
   ]);
   await assertSameOnThreads("Conv", {}, [
     randomTensor([1, 32, 19, 21], 13),

@@ -124,6 +124,43 @@ impl Im2col<'_> {
         }
     }
 
+    /// Whether every tap of every column of a panel lies inside the image.
+    fn all_inside(&self, cols: &Columns) -> bool {
+        let g = self.g;
+        cols.origin.iter().all(|o| {
+            (0..3).all(|a| {
+                let last = o[a] + ((g.kernel[a] - 1) * g.dilations[a]) as isize;
+                o[a] >= 0 && last < g.input[a] as isize
+            })
+        })
+    }
+
+    /// Packs a full panel whose columns span output rows, every tap inside the image:
+    /// column jj of row p is the input at column jj's first tap plus row p's tap offset.
+    /// Output rows of four (or a multiple) are vector copies; others go value by value.
+    fn pack_inside(&self, cols: &Columns, first_x: usize, p0: usize, panel: &mut [f32]) {
+        let [_, ih, iw] = self.g.input;
+        let start: [usize; NR] = core::array::from_fn(|jj| {
+            let o = cols.origin[jj];
+            (o[0] as usize * ih + o[1] as usize) * iw + o[2] as usize
+        });
+        let ow = self.g.output[2];
+        let rows = self.taps[p0..].iter().zip(panel.chunks_exact_mut(NR));
+        if ow % 4 == 0 && first_x % 4 == 0 && self.g.strides[2] == 1 {
+            for (&t, row) in rows {
+                for (q, dst) in row.chunks_exact_mut(4).enumerate() {
+                    store(dst, 0, load(self.x, start[4 * q] + t as usize));
+                }
+            }
+        } else {
+            for (&t, row) in rows {
+                for (d, &s) in row.iter_mut().zip(&start) {
+                    *d = self.x[s + t as usize];
+                }
+            }
+        }
+    }
+
     /// Writes the row at `taps` of the panel's columns into `dst`, checking every column.
     fn gather(&self, cols: &Columns, taps: &Taps, dst: &mut [f32]) {
         let [id, ih, iw] = self.g.input;
@@ -189,6 +226,8 @@ impl PackB for Im2col<'_> {
             let cols = self.columns(j, NR.min(j0 + nc - j));
             if cols.width == NR && (self.j0 + j) % ow + NR <= ow {
                 self.pack_row_panel(&cols, p0, panel);
+            } else if cols.width == NR && self.all_inside(&cols) {
+                self.pack_inside(&cols, (self.j0 + j) % ow, p0, panel);
             } else {
                 let mut taps = Taps::new(self.g.kernel, p0);
                 for dst in panel.chunks_exact_mut(NR) {

@@ -158,6 +158,30 @@ impl<'a> Epilogue<'a> {
         }
     }
 
+    /// The bias when it is one value per row, added as is (element i of the slice is
+    /// row i's): the micro-kernel starts its sums from it.
+    #[inline(always)]
+    pub fn row_bias(&self) -> Option<&'a [f32]> {
+        match self.bias {
+            Some(b) if b.cs == 0 && b.rs == 1 && self.alpha == 1.0 && self.beta == 1.0 => {
+                Some(b.data)
+            }
+            _ => None,
+        }
+    }
+
+    /// This epilogue less a bias [`Self::row_bias`] gives.
+    #[inline(always)]
+    pub fn without_row_bias(&self) -> Self {
+        match self.row_bias() {
+            Some(_) => Epilogue {
+                bias: None,
+                ..*self
+            },
+            None => *self,
+        }
+    }
+
     /// The epilogue of output elements (i, j..j+4).
     #[inline(always)]
     pub fn apply4(&self, v: v128, i: usize, j: usize) -> v128 {

@@ -52,9 +52,8 @@ pub struct Pass {
 /// shuffles: each wasm load carries a bounds check where the engine has no trap handler,
 /// so one load instead of MR.
 #[inline(always)]
-fn accumulate(pa: &[f32], pb: &impl Panel, kc: usize) -> Acc {
+fn accumulate(mut acc: Acc, pa: &[f32], pb: &impl Panel, kc: usize) -> Acc {
     const _: () = assert!(MR == 4);
-    let mut acc: Acc = [[f32x4_splat(0.0); NR / 4]; MR];
     for (a, b) in pa[..kc * MR].chunks_exact(MR).zip(pb.rows(kc)) {
         let bv: [v128; NR / 4] = core::array::from_fn(|q| load(b, 4 * q));
         let a4 = load(a, 0);
@@ -75,9 +74,8 @@ fn accumulate(pa: &[f32], pb: &impl Panel, kc: usize) -> Acc {
 
 /// Like [`accumulate`], reading A's MR rows where they lie (each `kc` values from p0).
 #[inline(always)]
-fn accumulate_rows(rows: [&[f32]; MR], pb: &impl Panel, kc: usize) -> Acc {
+fn accumulate_rows(mut acc: Acc, rows: [&[f32]; MR], pb: &impl Panel, kc: usize) -> Acc {
     let rows = rows.map(|r| &r[..kc]);
-    let mut acc: Acc = [[f32x4_splat(0.0); NR / 4]; MR];
     for (p, b) in pb.rows(kc).enumerate() {
         let bv: [v128; NR / 4] = core::array::from_fn(|q| load(b, 4 * q));
         for (row, a) in acc.iter_mut().zip(&rows) {
@@ -102,7 +100,8 @@ pub fn run(
     pass: Pass,
     epi: &Epilogue,
 ) {
-    finish(&accumulate(pa, pb, kc), c, tile, pass, epi);
+    let acc = accumulate(start(tile, pass, epi), pa, pb, kc);
+    finish(&acc, c, tile, pass, epi);
 }
 
 /// [`run`] with A's rows read in place (rows past the tile's repeat its last row).
@@ -116,11 +115,31 @@ pub fn run_rows(
     pass: Pass,
     epi: &Epilogue,
 ) {
-    finish(&accumulate_rows(rows, pb, kc), c, tile, pass, epi);
+    let acc = accumulate_rows(start(tile, pass, epi), rows, pb, kc);
+    finish(&acc, c, tile, pass, epi);
+}
+
+/// The accumulators' start: zero, or on the first pass, a bias that is one value per row
+/// (one load per row where the epilogue would take one per vector).
+#[inline(always)]
+fn start(tile: &Tile, pass: Pass, epi: &Epilogue) -> Acc {
+    match epi.row_bias() {
+        Some(bias) if pass.first => core::array::from_fn(|ii| {
+            let b = if ii < tile.rows {
+                bias[tile.i + ii]
+            } else {
+                0.0
+            };
+            [f32x4_splat(b); NR / 4]
+        }),
+        _ => [[f32x4_splat(0.0); NR / 4]; MR],
+    }
 }
 
 #[inline(always)]
 fn finish(acc: &Acc, c: &mut Out, tile: &Tile, pass: Pass, epi: &Epilogue) {
+    // A row bias is already in the sums (see `start`).
+    let epi = &epi.without_row_bias();
     if tile.rows == MR && tile.cols == NR {
         store_full(acc, c, tile, pass, epi);
     } else {
