@@ -232,8 +232,10 @@ export class InferenceSession {
       const result: Record<string, Tensor> = {};
       const memory = executor.kernels.memory;
       const onDevice = fetches.filter((name) => scope.get(name)!.onDevice);
-      const copies = await executor.download(onDevice.map((name) => scope.get(name)!));
-      onDevice.forEach((name, i) => scope.mirrors.set(name, copies[i]));
+      if (onDevice.length > 0) {
+        const copies = await executor.download(onDevice.map((name) => scope.get(name)!));
+        onDevice.forEach((name, i) => scope.mirrors.set(name, copies[i]));
+      }
       for (const name of fetches) {
         const value = scope.get(name)!;
         const t = value.onDevice ? scope.mirrors.get(name)! : value;

@@ -57,7 +57,7 @@ export class Arena {
       const b = this.#free[i];
       if (b.bytes < size) continue;
       const offset = b.offset;
-      if (b.bytes === size) this.#free.splice(i, 1);
+      if (b.bytes === size) removeAt(this.#free, i);
       else {
         b.offset += size;
         b.bytes -= size;
@@ -76,7 +76,7 @@ export class Arena {
     this.#inUse -= size;
     let i = 0;
     while (i < this.#free.length && this.#free[i].offset < offset) i++;
-    this.#free.splice(i, 0, { offset, bytes: size });
+    insertAt(this.#free, i, { offset, bytes: size });
     this.#merge(i);
     if (i > 0) this.#merge(i - 1);
     const last = this.#free[this.#free.length - 1];
@@ -90,7 +90,7 @@ export class Arena {
     const a = this.#free[i], b = this.#free[i + 1];
     if (a && b && a.offset + a.bytes === b.offset) {
       a.bytes += b.bytes;
-      this.#free.splice(i + 1, 1);
+      removeAt(this.#free, i + 1);
     }
   }
 
@@ -101,6 +101,18 @@ export class Arena {
     // Grow by at least a quarter of the memory so that a growing model grows rarely.
     this.memory.grow(Math.max(pages, Math.ceil(have / PAGE / 4)));
   }
+}
+
+/** `splice` without its array of removed elements: this runs a few times per node. */
+function removeAt(blocks: Block[], i: number): void {
+  blocks.copyWithin(i, i + 1);
+  blocks.pop();
+}
+
+function insertAt(blocks: Block[], i: number, b: Block): void {
+  blocks.push(b);
+  blocks.copyWithin(i + 1, i, blocks.length - 1);
+  blocks[i] = b;
 }
 
 function align(n: number): number {

@@ -146,7 +146,7 @@ export class Executor {
   /** Drops one reference; frees the buffer with the last one. */
   release(t: RuntimeTensor): void {
     const b = t.buffer;
-    if (--b.refs !== 0 || b.persistent) return;
+    if (b.persistent || --b.refs !== 0) return;
     if ("gpu" in b) this.gpu!.recycle(b.gpu);
     else this.arena.free(b.offset, b.bytes);
   }
@@ -215,8 +215,9 @@ export class Executor {
   #depth = -1;
 
   #enter(plan: GraphPlan, scope: Scope): void {
+    // Constants go in as themselves, not as new references: they are never freed.
     for (const [name, host] of plan.graph.initializers) {
-      if (!scope.values.has(name)) scope.values.set(name, this.share(this.constant(host)));
+      if (!scope.values.has(name)) scope.values.set(name, this.constant(host));
     }
   }
 
@@ -251,7 +252,7 @@ export class Executor {
       scope.values.delete(name);
       this.release(t);
     }
-    const m = scope.mirrors.get(name);
+    const m = scope.mirrors.size === 0 ? undefined : scope.mirrors.get(name);
     if (m) {
       scope.mirrors.delete(name);
       this.release(m);

@@ -136,21 +136,30 @@ export class TapeRecorder {
     outputs: readonly RuntimeTensor[],
   ): boolean {
     if (!sameWhere(tape.where, inputs, outputs)) return false;
+    if (tape.scratch.length === 0) {
+      this.#run(tape);
+      return true;
+    }
     const taken: number[] = [];
     try {
       for (const s of tape.scratch) {
         taken.push(this.arena.alloc(s.bytes));
         if (taken[taken.length - 1] !== s.offset) return false;
       }
-      for (const step of tape.steps) {
-        if ("run" in step) {
-          const status = step.run();
-          if (status !== 0 && status !== undefined) throw new KernelError(step.name, status);
-        } else this.#write(step);
-      }
+      this.#run(tape);
       return true;
     } finally {
       taken.forEach((offset, i) => this.arena.free(offset, tape.scratch[i].bytes));
+    }
+  }
+
+  /** The tape's writes and calls, in order. */
+  #run(tape: Tape): void {
+    for (const step of tape.steps) {
+      if ("run" in step) {
+        const status = step.run();
+        if (status !== 0 && status !== undefined) throw new KernelError(step.name, status);
+      } else this.#write(step);
     }
   }
 
