@@ -136,6 +136,16 @@ impl ConvGeom {
         }
     }
 
+    /// Output rows a part of this convolution split by rows must be a whole number of:
+    /// Winograd's tile height where that kernel runs it, else 1.
+    pub fn row_unit(&self) -> usize {
+        if winograd::applies(self) {
+            winograd::TILE
+        } else {
+            1
+        }
+    }
+
     /// Entries of the tap table [`conv`] needs beside its scratch.
     pub fn conv_taps_len(&self) -> usize {
         if self.is_depthwise() || self.is_pointwise() || winograd::applies(self) {

@@ -16,11 +16,8 @@ import { partCount, ranges } from "./_parts.ts";
 const MIN_PART_FLOPS = 1 << 18;
 /** Rows of the GEMM micro-kernel's tile: row blocks are whole tiles. */
 const MR = 4;
-/**
- * Output rows per unit of a convolution split by rows: the Winograd kernel's tile height,
- * so that parts are whole tile rows.
- */
-const ROWS = 4;
+/** Output pixels per row of a 1×1 convolution's image seen as rows to split. */
+const POINTWISE_ROW = 8;
 
 /**
  * One operand's element range in a part: where the operand's pointer sits in the kernel's
@@ -54,7 +51,9 @@ const GEMM = { a: 2, c: 6, y: 8, scratch: 15 } as const;
  * @throws {KernelError} when a part fails
  */
 export function convOnThreads(args: KernelArgs, desc: readonly number[], call: number[]): void {
-  runConv(args, false, call, splitConv(desc, args.kernels.threads));
+  const threads = args.kernels.threads;
+  const rowUnit = () => queryKernel(args, "conv_row_unit_f32", call[0], desc.length);
+  runConv(args, false, call, threads > 1 ? splitConv(desc, threads, rowUnit) : undefined);
 }
 
 /**
@@ -93,7 +92,7 @@ function runConv(args: KernelArgs, transpose: boolean, call: number[], parts?: P
     call,
     parts,
     scratchAt,
-    (part, d) => scratchOf(args, "conv_scratch_f32", d, part.desc.length, transpose ? 1 : 0),
+    (part, d) => queryKernel(args, "conv_scratch_f32", d, part.desc.length, transpose ? 1 : 0),
   );
 }
 
@@ -112,37 +111,43 @@ export function gemmOnThreads(args: KernelArgs, desc: readonly number[], call: n
       call,
       parts,
       GEMM.scratch,
-      (part) => scratchOf(args, "gemm_scratch_f32", ...part.desc.slice(0, 3)),
+      (part) => queryKernel(args, "gemm_scratch_f32", ...part.desc.slice(0, 3)),
     );
   }
 }
 
 /**
  * Conv parts: whole images when there are several, else whole groups, else runs of
- * output rows (a 2-D image with at least two units of them: each part packs or
- * transforms only the input its rows read), else runs of MR output channels. Undefined
- * when one call is better.
+ * output rows (a 2-D image with at least two units of them, `rowUnit` rows each: each part
+ * packs or transforms only the input its rows read), else runs of MR output channels.
+ * Undefined when one call is better.
  */
-function splitConv(desc: readonly number[], threads: number): Part[] | undefined {
+function splitConv(
+  whole: readonly number[],
+  threads: number,
+  rowUnit: () => number,
+): Part[] | undefined {
+  const desc = pointwiseRows(whole);
   const [batch, cin, cout, group] = desc;
   const [inSize, outSize, ks] = [4, 7, 10].map((i) => desc[i] * desc[i + 1] * desc[i + 2]);
   const [cinG, coutG] = [cin / group, cout / group];
   const work = 2 * batch * cout * cinG * ks * outSize;
   const [depth, height] = [desc[7], desc[8]];
-  const byRows = batch === 1 && group === 1 && depth === 1 && height >= 2 * ROWS;
+  const unit = batch === 1 && group === 1 && depth === 1 ? rowUnit() : height;
+  const byRows = height >= 2 * unit;
   const units = batch > 1
     ? batch
     : group > 1
     ? group
     : byRows
-    ? Math.ceil(height / ROWS)
+    ? Math.ceil(height / unit)
     : Math.ceil(cout / MR);
   const count = partCount(work, units, threads, MIN_PART_FLOPS);
   if (count < 2) return undefined;
   return ranges(units, count).map(([u0, u1]): Part => {
     if (byRows) {
       // Whole tensors; the kernel computes rows [r0, r1) of the output.
-      return { desc: [...desc, u0 * ROWS, Math.min(u1 * ROWS, height)], spans: [] };
+      return { desc: [...desc, u0 * unit, Math.min(u1 * unit, height)], spans: [] };
     }
     const d = [...desc];
     if (batch > 1) {
@@ -166,6 +171,22 @@ function splitConv(desc: readonly number[], threads: number): Part[] | undefined
       ],
     };
   });
+}
+
+/**
+ * A 1×1 stride-1 unpadded convolution's descriptor with its image seen as rows of
+ * POINTWISE_ROW pixels (each output pixel reads only its own input pixel, so any shape of
+ * the same count computes the same), for parts finer than the image's own rows. Others as
+ * they are.
+ */
+function pointwiseRows(desc: readonly number[]): readonly number[] {
+  const pixels = desc[7] * desc[8] * desc[9];
+  const same = (at: number, value: number) => [0, 1, 2].every((i) => desc[at + i] === value);
+  const pointwise = same(10, 1) && same(13, 1) && same(19, 0) &&
+    [0, 1, 2].every((i) => desc[4 + i] === desc[7 + i]);
+  if (!pointwise || pixels % POINTWISE_ROW !== 0) return desc;
+  const flat = [1, pixels / POINTWISE_ROW, POINTWISE_ROW];
+  return [...desc.slice(0, 4), ...flat, ...flat, ...desc.slice(10)];
 }
 
 /** GEMM parts: whole batches when there are several, else runs of MR rows. */
@@ -221,8 +242,8 @@ function narrow(call: number[], [at, offset, length]: Span): void {
   call[at + 1] = length < 0 ? call[at + 1] - offset : length;
 }
 
-/** Floats of scratch a kernel needs, as its `*_scratch_f32` export reports them. */
-function scratchOf(args: KernelArgs, kernel: string, ...sizes: number[]): number {
+/** What a kernel's query export (a scratch size, a row unit) writes for these arguments. */
+function queryKernel(args: KernelArgs, kernel: string, ...sizes: number[]): number {
   const slot = args.i32s([0]);
   args.kernels.call(kernel, ...sizes, slot);
   return new Int32Array(args.kernels.memory.buffer, slot, 1)[0];

@@ -52,9 +52,9 @@ const ints = (...v: number[]): Attribute => ({ kind: "ints", value: v });
 const int = (v: number): Attribute => ({ kind: "int", value: v });
 
 Deno.test("Conv split over output rows matches one thread: Winograd, im2col, padded-copy and 1×1 paths", async () => {
-  // 3×3 stride 1 (Winograd, rows in whole tiles), 5×5 (packed patches), 1×3 on a narrow
-  // image (a zero-bordered copy), 1×1 (the image itself), each with a row count that
-  // leaves a ragged last part.
+  // 3×3 stride 1 (Winograd, rows in whole tiles), 5×5 (packed patches, any rows), 1×3 on
+  // a narrow image (a zero-bordered copy), 1×1 (the image itself), each with a row count
+  // that leaves a ragged last part.
   await assertSameOnThreads("Conv", { pads: ints(1, 1, 1, 1) }, [
     randomTensor([1, 16, 26, 24], 1),
     randomTensor([42, 16, 3, 3], 2),
@@ -69,6 +69,12 @@ Deno.test("Conv split over output rows matches one thread: Winograd, im2col, pad
     randomTensor([1, 24, 30, 16], 16),
     randomTensor([24, 24, 1, 3], 17),
     randomTensor([24], 18),
+  ]);
+  // 1×1 over three image rows: split as rows of eight pixels instead.
+  await assertSameOnThreads("Conv", {}, [
+    randomTensor([1, 64, 3, 40], 19),
+    randomTensor([48, 64, 1, 1], 20),
+    randomTensor([48], 21),
   ]);
   await assertSameOnThreads("Conv", {}, [
     randomTensor([1, 32, 19, 21], 13),

@@ -14,7 +14,7 @@ use crate::simd::{load, madd, store};
 use core::arch::wasm32::*;
 
 /// Output tile side.
-const TILE: usize = 4;
+pub const TILE: usize = 4;
 /// Input tile side, and the transforms' size.
 const SIDE: usize = TILE + 2;
 /// Tile positions: one GEMM each.

@@ -200,3 +200,22 @@ pub unsafe extern "C" fn conv_scratch_f32(
     // SAFETY: per this export's contract.
     unsafe { write_len(out, len) }
 }
+
+/// Writes into `*out` the output rows a part of this Conv split by rows (entries 22..24 of
+/// its descriptor) must start and end on a multiple of, the last part excepted.
+///
+/// # Safety
+/// `desc` holds `desc_len` i32; `out` points at one writable i32.
+#[no_mangle]
+pub unsafe extern "C" fn conv_row_unit_f32(
+    desc: *const i32,
+    desc_len: usize,
+    out: *mut i32,
+) -> i32 {
+    // SAFETY: per this export's contract.
+    let Some((g, _)) = geom(unsafe { src(desc, desc_len) }) else {
+        return BAD_ARGS;
+    };
+    // SAFETY: per this export's contract.
+    unsafe { write_len(out, g.row_unit()) }
+}
