@@ -63,7 +63,6 @@ export class Kernels {
    */
   readonly heapBase: number;
   readonly #fns = new Map<string, KernelFn>();
-  readonly #pool?: ThreadPool;
 
   /**
    * @param instance the module's instance on this thread
@@ -74,13 +73,12 @@ export class Kernels {
   constructor(
     readonly instance: WebAssembly.Instance,
     readonly relaxed: boolean,
-    pool?: ThreadPool,
+    readonly pool?: ThreadPool,
   ) {
     const e = instance.exports;
     this.memory = pool?.memory ?? e.memory as WebAssembly.Memory;
     const base = (e.__heap_base as WebAssembly.Global).value as number;
     this.heapBase = pool ? stackBase(base) + pool.workers * STACK_BYTES : base;
-    this.#pool = pool;
     for (const [name, value] of Object.entries(e)) {
       if (typeof value === "function") this.#fns.set(name, value as KernelFn);
     }
@@ -88,7 +86,7 @@ export class Kernels {
 
   /** Threads that run kernel calls at once: this one plus the pool's. */
   get threads(): number {
-    return 1 + (this.#pool?.workers ?? 0);
+    return 1 + (this.pool?.workers ?? 0);
   }
 
   /** Whether the module exports a kernel of this name. */
@@ -114,19 +112,19 @@ export class Kernels {
    * @throws {RangeError} for more than 64 calls
    */
   parallel(calls: readonly KernelCall[]): void {
-    if (!this.#pool) {
+    if (!this.pool) {
       for (const c of calls) this.call(c.name, ...c.args);
       return;
     }
     const missing = calls.find((c) => !this.#fns.has(c.name));
     if (missing) throw new KernelError(missing.name, -1);
-    const failed = this.#pool.run(calls);
+    const failed = this.pool.run(calls);
     if (failed) throw new KernelError(calls[failed.call].name, failed.status);
   }
 
   /** Stops the other threads; later calls run here only. Safe to call twice. */
   close(): void {
-    this.#pool?.close();
+    this.pool?.close();
   }
 }
 

@@ -58,11 +58,11 @@ export class Executor {
   /** Bytes that crossed between host and device in runs (weights uploaded once excluded). */
   readonly transfers: Transfers = { toDevice: 0, toHost: 0 };
 
-  /** Records and replays node tapes; single-threaded kernels only (calls split over threads are not recorded). */
-  readonly #tapes?: TapeRecorder;
+  /** Records and replays node tapes. */
+  readonly #tapes: TapeRecorder;
 
   constructor(readonly kernels: Kernels, readonly arena: Arena, readonly gpu?: GpuDevice) {
-    if (kernels.threads === 1) this.#tapes = new TapeRecorder(kernels, arena);
+    this.#tapes = new TapeRecorder(kernels, arena);
   }
 
   /**
@@ -344,10 +344,10 @@ export class Executor {
     outputs: RuntimeTensor[],
   ): void {
     const tapes = this.#tapes;
-    if (step.tape && tapes!.replay(step.tape, inputs, outputs)) return;
+    if (step.tape && tapes.replay(step.tape, inputs, outputs)) return;
     const { node, params } = step;
     const args = { node, params, inputs, outputs, kernels: this.kernels, ...this.#scratch };
-    if (tapes && step.shapes && tapes.tapeable(node.opType)) {
+    if (step.shapes && tapes.tapeable(node.opType)) {
       step.tape = tapes.record(step.kernel!, args);
     } else step.kernel!(args);
   }

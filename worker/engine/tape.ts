@@ -7,7 +7,7 @@
  * ready, with no shape walking, descriptor building or array allocation in between.
  * @module
  */
-import { KernelError, Kernels } from "../../kernels/mod.ts";
+import { type KernelCall, KernelError, Kernels } from "../../kernels/mod.ts";
 import type { KernelArgs, WasmKernel } from "../ops/kernel.ts";
 import type { Arena } from "./arena.ts";
 import { RuntimeTensor } from "./runtime_tensor.ts";
@@ -41,7 +41,7 @@ const JS_WRITERS: ReadonlySet<string> = new Set(["Shape", "Size", "ConstantOfSha
 
 type KernelFn = (...args: number[]) => number | undefined;
 
-/** The kernels, noting every call made through them. */
+/** The kernels, noting every call made through them, split over threads or not. */
 class RecordingKernels extends Kernels {
   steps: (Call | Write)[] = [];
 
@@ -49,6 +49,16 @@ class RecordingKernels extends Kernels {
     const fn = this.instance.exports[name] as KernelFn | undefined;
     if (fn) this.steps.push({ name, run: fn.bind(null, ...args) });
     super.call(name, ...args);
+  }
+
+  override parallel(calls: readonly KernelCall[]): void {
+    const own = calls.map((c) => ({ name: c.name, args: [...c.args] }));
+    const run = () => {
+      Kernels.prototype.parallel.call(this, own);
+      return 0;
+    };
+    this.steps.push({ name: own.map((c) => c.name).join(", "), run });
+    super.parallel(calls);
   }
 }
 
@@ -65,7 +75,8 @@ class Watched extends RuntimeTensor {
 }
 
 /**
- * Records and replays node tapes over one single-threaded kernels instance and its arena.
+ * Records and replays node tapes over one kernels instance and its arena; calls split over
+ * the instance's threads are replayed split the same way.
  * @example
  * ```ts
  * import assert from "node:assert/strict";
@@ -82,7 +93,7 @@ export class TapeRecorder {
   #i32: Int32Array<ArrayBufferLike> = new Int32Array(0);
 
   constructor(readonly kernels: Kernels, readonly arena: Arena) {
-    this.#kernels = new RecordingKernels(kernels.instance, kernels.relaxed);
+    this.#kernels = new RecordingKernels(kernels.instance, kernels.relaxed, kernels.pool);
   }
 
   /** Whether nodes of `opType` may be taped. */

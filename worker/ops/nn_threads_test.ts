@@ -159,3 +159,23 @@ Deno.test("ConvTranspose split over output channels matches one thread, overlapp
     randomTensor([8, 22, 3, 3], 26),
     randomTensor([22], 27),
   ]));
+
+Deno.test("a Conv split over threads replays its split calls on new data of the same shapes", async () => {
+  const w = randomTensor([42, 16, 3, 3], 31);
+  const first = oneNode("Conv", { pads: ints(1, 1, 1, 1) }, [randomTensor([1, 16, 26, 24], 32), w]);
+  const second = { ...first, feeds: { ...first.feeds, x0: randomTensor([1, 16, 26, 24], 33) } };
+  const session = await InferenceSession.create(first.bytes, { intraOpNumThreads: 2 });
+  try {
+    for (let i = 0; i < 3; i++) await session.run(first.feeds);
+    const replayed = (await session.run(second.feeds)).y.data as Float32Array;
+    const expected = (await runOn(1, second)).data as Float32Array;
+    for (let i = 0; i < expected.length; i++) {
+      assert.ok(
+        Math.abs(replayed[i] - expected[i]) <= 1e-5 * (1 + Math.abs(expected[i])),
+        `element ${i}: ${replayed[i]} vs ${expected[i]}`,
+      );
+    }
+  } finally {
+    session.release();
+  }
+});
