@@ -1,6 +1,8 @@
 //! Index-driven movement: Gather, GatherElements, GatherND, the per-axis map gather that
 //! serves Pad and nearest Resize, and the maps of Pad's modes.
 use super::{strides_of, wrap_index, Fault, MAX_RANK};
+use crate::simd::{copy, load, store};
+use core::arch::wasm32::*;
 
 /// An integer index element (Gather and Scatter take int32 or int64 indices).
 pub trait Index: Copy {
@@ -18,6 +20,96 @@ impl Index for i64 {
     #[inline(always)]
     fn get(self) -> i64 {
         self
+    }
+}
+
+/// The elements [`gather_maps`] moves: rows go value by value, or faster where a type
+/// has a way.
+pub trait MapRows: Copy {
+    /// dst[j] = src[base + map[j]], `fill` where map[j] is -1; `repeat` is the f when map[j]
+    /// is j / f throughout, 0 otherwise (see [`repeat_factor`]).
+    fn gather_row(
+        dst: &mut [Self],
+        src: &[Self],
+        base: usize,
+        map: &[i32],
+        fill: Self,
+        repeat: usize,
+    ) {
+        let _ = repeat;
+        for (o, &m) in dst.iter_mut().zip(map) {
+            *o = if m < 0 { fill } else { src[base + m as usize] };
+        }
+    }
+
+    /// The row `prev` again into `row` (upsampling repeats whole rows).
+    fn repeat_row(prev: &[Self], row: &mut [Self]) {
+        row.copy_from_slice(prev);
+    }
+}
+
+impl MapRows for u8 {}
+impl MapRows for u16 {}
+impl MapRows for u64 {}
+
+/// Four-byte elements of any type, moved as f32 bits (loads and stores keep every bit):
+/// rows repeat by vector copies, and a map repeating each value 2, 4, 8, ... times
+/// (nearest Resize by an integer factor) writes whole vectors.
+impl MapRows for f32 {
+    fn gather_row(
+        dst: &mut [f32],
+        src: &[f32],
+        base: usize,
+        map: &[i32],
+        fill: f32,
+        repeat: usize,
+    ) {
+        match repeat {
+            2 => {
+                let src = &src[base..base + map.len() / 2];
+                for (out, v) in dst[..map.len()]
+                    .chunks_exact_mut(8)
+                    .zip(src.chunks_exact(4))
+                {
+                    let v = load(v, 0);
+                    store(out, 0, i32x4_shuffle::<0, 0, 1, 1>(v, v));
+                    store(out, 4, i32x4_shuffle::<2, 2, 3, 3>(v, v));
+                }
+            }
+            0 => {
+                for (o, &m) in dst.iter_mut().zip(map) {
+                    *o = if m < 0 { fill } else { src[base + m as usize] };
+                }
+            }
+            f => {
+                let src = &src[base..base + map.len() / f];
+                for (out, &v) in dst[..map.len()].chunks_exact_mut(f).zip(src) {
+                    for q in out.chunks_exact_mut(4) {
+                        store(q, 0, f32x4_splat(v));
+                    }
+                }
+            }
+        }
+    }
+
+    fn repeat_row(prev: &[f32], row: &mut [f32]) {
+        copy(row, prev);
+    }
+}
+
+/// The f with `map[j] = j / f` throughout, when f is 2 or a multiple of 4 and the map is
+/// whole vectors of output; else 0.
+fn repeat_factor(map: &[i32]) -> usize {
+    let f = map.iter().take_while(|&&m| m == 0).count();
+    let fits = (f == 2 && map.len() % 8 == 0) || (f > 0 && f % 4 == 0 && map.len() % f == 0);
+    let repeats = map
+        .iter()
+        .enumerate()
+        .all(|(j, &m)| m == (j / f.max(1)) as i32);
+    if fits && repeats {
+        f
+    } else {
+        0
     }
 }
 
@@ -181,7 +273,7 @@ pub fn gather_nd<T: Copy, I: Index>(
 
 /// Gathers through one index map per axis: `dst[j0, .., jn] = src[map0[j0], .., mapn[jn]]`,
 /// or `fill` where any map holds -1. `maps` holds the axes' maps one after another.
-pub fn gather_maps<T: Copy>(
+pub fn gather_maps<T: MapRows>(
     src: &[T],
     dst: &mut [T],
     out_dims: &[usize],
@@ -227,18 +319,25 @@ pub fn gather_maps<T: Copy>(
         }
         (base, inside)
     };
+    let repeat = repeat_factor(&last[..width]);
     let mut prev = None;
     for at in (0..dst.len()).step_by(width) {
         let (base, inside) = row_of(at / width);
         if prev == Some((base, inside)) {
             // Upsampling repeats whole rows: copying the previous one is cheaper.
-            dst.copy_within(at - width..at, at);
+            let (before, row) = dst.split_at_mut(at);
+            T::repeat_row(&before[at - width..], &mut row[..width]);
         } else if !inside {
             dst[at..at + width].fill(fill);
         } else {
-            for (o, &m) in dst[at..at + width].iter_mut().zip(last) {
-                *o = if m < 0 { fill } else { src[base + m as usize] };
-            }
+            T::gather_row(
+                &mut dst[at..at + width],
+                src,
+                base,
+                &last[..width],
+                fill,
+                repeat,
+            );
         }
         prev = Some((base, inside));
     }

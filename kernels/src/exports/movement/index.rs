@@ -134,7 +134,8 @@ pub unsafe extern "C" fn movement_gather_maps(
         return BAD_ARGS;
     };
     let map_len = od[..rank].iter().sum();
-    by_width!(elem, T => {
+    // Four-byte elements go as f32 bits, which have vector rows (see `MapRows`).
+    bind!(elem, T => {
         if !aligned::<T>(&[s, d, fill]) {
             return BAD_POINTER;
         }
@@ -143,7 +144,7 @@ pub unsafe extern "C" fn movement_gather_maps(
             (src(s as *const T, total), dst(d as *mut T, n), src(maps, map_len), *(fill as *const T))
         };
         status(index::gather_maps(a, b, &od[..rank], &sd[..rank], m, f))
-    })
+    }; 1 => u8, 2 => u16, 4 => f32, 8 => u64)
 }
 
 /// Pad's map of one axis of `len` (`mode`: 0 constant, 1 reflect, 2 edge, 3 wrap).
