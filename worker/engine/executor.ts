@@ -23,7 +23,7 @@ import { DIMS_ONLY_OPS } from "./backend.ts";
 import type { Graph, Node } from "../../graph/ir.ts";
 import type { GpuDevice } from "../webgpu/device.ts";
 import type { GpuKernel } from "../webgpu/kernel.ts";
-import type { ArenaBuffer } from "./runtime_tensor.ts";
+import type { ArenaBuffer, DeviceBuffer } from "./runtime_tensor.ts";
 import { TapeRecorder } from "./tape.ts";
 
 /** Per-node wall time, collected when profiling is on. */
@@ -426,7 +426,27 @@ export class Executor {
       new Int32Array(this.kernels.memory.buffer, offset, values.length).set(values);
       return offset;
     },
+    derived: (
+      from: RuntimeTensor,
+      kind: string,
+      bytes: number,
+      fill: (offset: number, kernels: Kernels) => void,
+    ): number => {
+      if (!from.buffer.persistent) throw new TypeError("derived data needs a constant source");
+      let byKind = this.#derived.get(from.buffer);
+      if (!byKind) this.#derived.set(from.buffer, byKind = new Map());
+      let offset = byKind.get(kind);
+      if (offset === undefined) {
+        offset = this.arena.alloc(bytes);
+        fill(offset, this.kernels);
+        byKind.set(kind, offset);
+      }
+      return offset;
+    },
   };
+
+  /** Blocks derived from constants (see `KernelArgs.derived`), by source and kind. */
+  readonly #derived = new WeakMap<ArenaBuffer | DeviceBuffer, Map<string, number>>();
 
   #freeScratch(): void {
     for (const s of this.#taken) this.arena.free(s.offset, s.bytes);

@@ -21,6 +21,18 @@ export interface KernelArgs<P = unknown> {
   scratch(bytes: number): number;
   /** Writes small int32 arrays (shapes, strides, axes) into scratch; returns the offset. */
   i32s(values: readonly number[]): number;
+  /**
+   * Bytes derived once from a constant input and kept while the session lives (a weight
+   * packed for a kernel), keyed by that input and `kind`: the first call allocates them and
+   * has `fill` write them, with kernels whose calls no tape records; later calls return the
+   * same offset.
+   */
+  derived(
+    from: RuntimeTensor,
+    kind: string,
+    bytes: number,
+    fill: (offset: number, kernels: Kernels) => void,
+  ): number;
 }
 
 /** Runs one node on the WASM backend. */

@@ -10,7 +10,7 @@ import { type Activation, NO_ACTIVATION } from "../../graph/ops/nn_fused.ts";
 import type { RuntimeTensor } from "../engine/runtime_tensor.ts";
 import type { KernelArgs } from "./kernel.ts";
 import { asF32, f32Output } from "./_f32.ts";
-import { gemmOnThreads } from "./nn_threads.ts";
+import { gemmOnThreads, MR, NR } from "./nn_threads.ts";
 
 /** One batched GEMM: Y[i] = alpha · A[i]·B[i] + beta · C. */
 interface GemmCall {
@@ -73,11 +73,34 @@ function runGemm(args: KernelArgs, g: GemmCall): void {
   const y = f32Output(args, g.y);
   const scratchLen = gemmScratch(args, g.m, g.k, g.n);
   const scratch = args.scratch(scratchLen * 4);
+  const packed = packedB(args, g, d, desc.length, b);
+  const right = packed ? [packed, Math.ceil(g.n / NR) * NR * g.k] : [b, g.b.size];
   gemmOnThreads(args, desc, [
-    ...[d, desc.length, a, g.a.size, b, g.b.size, ...c, y.ptr, g.y.size],
+    ...[d, desc.length, a, g.a.size, ...right, ...c, y.ptr, g.y.size],
     ...[g.alpha, g.beta, ...(g.activation ?? NO_ACTIVATION), scratch, scratchLen],
-  ]);
+  ], packed ? "gemm_packed_b_f32" : "gemm_f32");
   y.commit();
+}
+
+/**
+ * A constant B packed once into the GEMM's panels (`gemm_pack_b_f32`), for a one-batch
+ * product of enough rows and columns that packing it per call would show; else undefined.
+ */
+function packedB(
+  args: KernelArgs,
+  g: GemmCall,
+  desc: number,
+  descLen: number,
+  b: number,
+): number | undefined {
+  if (!g.b.buffer.persistent || g.offsets.length !== 2 || g.m < 2 * MR || g.n < 2 * NR) {
+    return undefined;
+  }
+  const kind = `gemm b ${g.k}×${g.n} strides ${g.strides[2]},${g.strides[3]} at ${g.offsets[1]}`;
+  const floats = Math.ceil(g.n / NR) * NR * g.k;
+  return args.derived(g.b, kind, floats * 4, (at, kernels) => {
+    kernels.call("gemm_pack_b_f32", desc, descLen, b, g.b.size, at, floats);
+  });
 }
 
 /** `dims` with leading 1s up to `rank`. */

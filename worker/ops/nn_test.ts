@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import type { DType } from "../../graph/dtype.ts";
-import { oneNode } from "../engine/_test_models.ts";
-import type { Attribute } from "../../graph/ir.ts";
+import { model, node, oneNode } from "../engine/_test_models.ts";
+import type { Attribute, HostTensor } from "../../graph/ir.ts";
 import { NN_OPS } from "../../graph/ops/nn.ts";
 import { Tensor } from "../../graph/tensor.ts";
 import { loadKernels } from "../../kernels/mod.ts";
@@ -424,5 +424,45 @@ Deno.test("ConvTranspose matches a direct scatter, over several blocks of input 
     ]);
     assert.deepEqual(y.dims, [n, cout, oh, ow]);
     assertClose(y.data as Float32Array, expected);
+  }
+});
+
+Deno.test("MatMul and Gemm pack a constant B once and match a reference run after run", async () => {
+  const rnd = random(12);
+  // K past one block with a ragged last panel; the narrow path; more rows than it takes.
+  const cases: [number, number, number, boolean][] = [
+    [9, 300, 21, false],
+    [40, 120, 70, false],
+    [130, 50, 33, false],
+    [16, 70, 24, true],
+  ];
+  for (const [m, k, n, gemm] of cases) {
+    const w = floats(k * n, rnd), bias = floats(n, rnd);
+    const nodes = gemm
+      ? [node("Gemm", ["x", "w", "c"], ["y"], { transB: int(1), alpha: float(0.5) })]
+      : [node("MatMul", ["x", "w"], ["y"])];
+    const initializers = new Map<string, HostTensor>([
+      ["w", { dtype: "float32", dims: gemm ? [n, k] : [k, n], data: w }],
+      ["c", { dtype: "float32", dims: [n], data: bias }],
+    ]);
+    const bytes = model({
+      name: "g",
+      nodes,
+      inputs: [{ name: "x", dtype: "float32", dims: [m, k] }],
+      outputs: [{ name: "y", dtype: "float32" }],
+      initializers: gemm ? initializers : new Map([["w", initializers.get("w")!]]),
+      valueInfo: new Map(),
+    }, 13);
+    for (const threads of [1, 2]) {
+      const session = await InferenceSession.create(bytes, { intraOpNumThreads: threads });
+      for (let run = 0; run < 3; run++) {
+        const x = floats(m * k, rnd);
+        const { y } = await session.run({ x: new Tensor("float32", x, [m, k]) });
+        const ab = matmulRef(x, w, [m, k, n], gemm ? [k, 1, 1, k] : [k, 1, n, 1]);
+        const expected = gemm ? ab.map((v, i) => 0.5 * v + bias[i % n]) : ab;
+        assertClose(y.data as Float32Array, expected);
+      }
+      session.release();
+    }
   }
 });

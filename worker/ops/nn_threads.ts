@@ -15,7 +15,9 @@ import { partCount, ranges } from "./_parts.ts";
  */
 const MIN_PART_FLOPS = 1 << 18;
 /** Rows of the GEMM micro-kernel's tile: row blocks are whole tiles. */
-const MR = 4;
+export const MR = 4;
+/** Columns of the GEMM micro-kernel's tile: a packed B is whole panels of them. */
+export const NR = 8;
 /** Output pixels per row of a 1×1 convolution's image seen as rows to split. */
 const POINTWISE_ROW = 8;
 
@@ -97,17 +99,23 @@ function runConv(args: KernelArgs, transpose: boolean, call: number[], parts?: P
 }
 
 /**
- * Calls `gemm_f32` with `call` (its argument list; `desc` is what `call[0]` points at),
- * split over the session's threads when it pays.
+ * Calls `kernel` (`gemm_f32`, or `gemm_packed_b_f32` over a packed B, with the same
+ * arguments) with `call` (its argument list; `desc` is what `call[0]` points at), split over
+ * the session's threads when it pays.
  * @throws {KernelError} when a part fails
  */
-export function gemmOnThreads(args: KernelArgs, desc: readonly number[], call: number[]): void {
+export function gemmOnThreads(
+  args: KernelArgs,
+  desc: readonly number[],
+  call: number[],
+  kernel: "gemm_f32" | "gemm_packed_b_f32" = "gemm_f32",
+): void {
   const parts = splitGemm(desc, args.kernels.threads);
-  if (!parts) args.kernels.call("gemm_f32", ...call);
+  if (!parts) args.kernels.call(kernel, ...call);
   else {
     runParts(
       args,
-      "gemm_f32",
+      kernel,
       call,
       parts,
       GEMM.scratch,

@@ -2,7 +2,7 @@
 use super::{sizes, write_len, BAD_ACTIVATION, BAD_ARGS, SHORT_SCRATCH};
 use crate::exports::{dst, src, OK};
 use crate::gemm::reference::{self, Elem, Scale};
-use crate::gemm::{self, Activation, Bias, Epilogue, Mat, Out, Shape};
+use crate::gemm::{self, Activation, Bias, Epilogue, Mat, Out, PackB, Panels, Shape};
 
 /// A batched GEMM call decoded from its i32 descriptor
 /// `[m, k, n, a_rs, a_cs, b_rs, b_cs, c_rs, c_cs, (a_offset, b_offset) × batch]`:
@@ -99,16 +99,90 @@ pub unsafe extern "C" fn gemm_f32(
     scratch: *mut f32,
     scratch_len: usize,
 ) -> i32 {
+    // SAFETY: forwarded from this export's contract.
+    unsafe {
+        gemm_with(
+            Right::Plain,
+            (desc, desc_len),
+            [(a, a_len), (b, b_len), (c, c_len)],
+            (y, y_len),
+            (alpha, beta),
+            (act, act_p0, act_p1),
+            (scratch, scratch_len),
+        )
+    }
+}
+
+/// [`gemm_f32`] over a B that [`gemm_pack_b_f32`] packed (one batch).
+///
+/// # Safety
+/// As for [`gemm_f32`], `b` holding the packed panels.
+#[no_mangle]
+#[allow(clippy::too_many_arguments)] // A C ABI: one argument per buffer, length and scalar.
+pub unsafe extern "C" fn gemm_packed_b_f32(
+    desc: *const i32,
+    desc_len: usize,
+    a: *const f32,
+    a_len: usize,
+    b: *const f32,
+    b_len: usize,
+    c: *const f32,
+    c_len: usize,
+    y: *mut f32,
+    y_len: usize,
+    alpha: f32,
+    beta: f32,
+    act: i32,
+    act_p0: f32,
+    act_p1: f32,
+    scratch: *mut f32,
+    scratch_len: usize,
+) -> i32 {
+    // SAFETY: forwarded from this export's contract.
+    unsafe {
+        gemm_with(
+            Right::Packed,
+            (desc, desc_len),
+            [(a, a_len), (b, b_len), (c, c_len)],
+            (y, y_len),
+            (alpha, beta),
+            (act, act_p0, act_p1),
+            (scratch, scratch_len),
+        )
+    }
+}
+
+/// How the GEMM's right operand comes: as the call's strides say, or packed once by
+/// [`gemm_pack_b_f32`] into NR-column panels.
+#[derive(Clone, Copy, PartialEq)]
+enum Right {
+    Plain,
+    Packed,
+}
+
+/// The body of [`gemm_f32`] and [`gemm_packed_b_f32`].
+///
+/// # Safety
+/// As for [`gemm_f32`]: each pair is a pointer and its count.
+unsafe fn gemm_with(
+    right: Right,
+    desc: (*const i32, usize),
+    [a, b, c]: [(*const f32, usize); 3],
+    y: (*mut f32, usize),
+    (alpha, beta): (f32, f32),
+    (act, act_p0, act_p1): (i32, f32, f32),
+    scratch: (*mut f32, usize),
+) -> i32 {
     // SAFETY: pointers and lengths come from the caller's tensors and scratch, per the
     // contract above; only `y` and `scratch` are written.
     let (desc, a, b, c, y, scratch) = unsafe {
         (
-            src(desc, desc_len),
-            src(a, a_len),
-            src(b, b_len),
-            src(c, c_len),
-            dst(y, y_len),
-            dst(scratch, scratch_len),
+            src(desc.0, desc.1),
+            src(a.0, a.1),
+            src(b.0, b.1),
+            src(c.0, c.1),
+            dst(y.0, y.1),
+            dst(scratch.0, scratch.1),
         )
     };
     let Some(act) = Activation::from_code(act, act_p0, act_p1) else {
@@ -131,7 +205,10 @@ pub unsafe extern "C" fn gemm_f32(
         bias,
         act,
     };
-    gemm_batches(&call, a, b, y, &epi, scratch)
+    match right {
+        Right::Plain => gemm_batches(&call, a, b, y, &epi, scratch),
+        Right::Packed => gemm_panels(&call, a, b, y, &epi, scratch),
+    }
 }
 
 fn gemm_batches(
@@ -159,6 +236,81 @@ fn gemm_batches(
         };
         gemm::gemm(s, &av, &bv, &mut out, epi, scratch);
     }
+    OK
+}
+
+/// One product over B packed into panels (see [`gemm_pack_b_f32`]).
+fn gemm_panels(
+    call: &GemmCall,
+    a: &[f32],
+    b: &[f32],
+    y: &mut [f32],
+    epi: &Epilogue,
+    scratch: &mut [f32],
+) -> i32 {
+    let s = call.shape;
+    if call.batch() != 1 || b.len() != packed_b_len(s) || !call.fits_output(y.len()) {
+        return BAD_ARGS;
+    }
+    if scratch.len() < s.scratch_len() {
+        return SHORT_SCRATCH;
+    }
+    let [a_rs, a_cs, ..] = call.strides;
+    let av = Mat {
+        data: a.get(call.offsets[0] as usize..).unwrap_or(&[]),
+        rs: a_rs,
+        cs: a_cs,
+    };
+    if !av.covers(s.m, s.k) {
+        return BAD_ARGS;
+    }
+    let mut out = Out {
+        data: &mut y[..s.m * s.n],
+        ldc: s.n,
+    };
+    gemm::gemm(s, &av, &Panels { data: b, k: s.k }, &mut out, epi, scratch);
+    OK
+}
+
+/// Floats of a k×n right operand packed into NR-column panels.
+fn packed_b_len(s: Shape) -> usize {
+    s.n.next_multiple_of(gemm::NR) * s.k
+}
+
+/// Packs the right operand of a one-batch GEMM call (`desc` as for [`gemm_f32`]) into
+/// NR-column panels for [`gemm_packed_b_f32`]: once, for every later call with that B.
+///
+/// # Safety
+/// `desc` holds `desc_len` i32; `b` holds `b_len` f32; `out` holds `out_len` writable f32
+/// aliasing nothing else.
+#[no_mangle]
+pub unsafe extern "C" fn gemm_pack_b_f32(
+    desc: *const i32,
+    desc_len: usize,
+    b: *const f32,
+    b_len: usize,
+    out: *mut f32,
+    out_len: usize,
+) -> i32 {
+    // SAFETY: per this export's contract.
+    let (desc, b) = unsafe { (src(desc, desc_len), src(b, b_len)) };
+    let Some(call) = GemmCall::decode(desc) else {
+        return BAD_ARGS;
+    };
+    let s = call.shape;
+    let [_, _, b_rs, b_cs, ..] = call.strides;
+    let bv = Mat {
+        data: b
+            .get(call.offsets.get(1).copied().unwrap_or(0) as usize..)
+            .unwrap_or(&[]),
+        rs: b_rs,
+        cs: b_cs,
+    };
+    if call.batch() != 1 || out_len != packed_b_len(s) || !bv.covers(s.k, s.n) {
+        return BAD_ARGS;
+    }
+    // SAFETY: per this export's contract.
+    bv.pack(0, s.k, 0, s.n, unsafe { dst(out, out_len) });
     OK
 }
 
