@@ -44,11 +44,27 @@ impl Axis {
 /// run per pixel.
 const MAX_TAPS: usize = 49;
 
-/// Rows and columns of a plane padded for `g`: what its outputs' taps reach (stride-2
-/// vector loads read one element past their last tap).
-fn padded_size(g: &ConvGeom) -> (usize, usize) {
-    let reach = |a: usize| (g.output[a] - 1) * g.strides[a] + (g.kernel[a] - 1) * g.dilations[a];
-    (reach(1) + 1, reach(2) + 2)
+/// What the outputs' taps reach along axis `a` of the input, from the first padding.
+fn reach(g: &ConvGeom, a: usize) -> usize {
+    (g.output[a] - 1) * g.strides[a] + (g.kernel[a] - 1) * g.dilations[a] + 1
+}
+
+/// Columns of a plane padded for `g` (stride-2 vector loads read one element past their
+/// last tap).
+fn padded_width(g: &ConvGeom) -> usize {
+    reach(g, 2) + 1
+}
+
+/// The top padding a padded plane holds, and its rows. A tall image gets its padding rows,
+/// so that every output row takes the two-row path; a short one (a few rows, as in text
+/// recognizers) keeps only its own rows, and each output row's taps stop at them instead
+/// of multiplying the padding.
+fn padded_rows(g: &ConvGeom) -> (usize, usize) {
+    if g.output[1] >= 4 * g.kernel[1] {
+        (g.pads[1], reach(g, 1))
+    } else {
+        (0, g.input[1])
+    }
 }
 
 /// Floats of scratch [`run`] needs: one padded plane when the convolution pads.
@@ -56,8 +72,7 @@ pub fn scratch_len(g: &ConvGeom) -> usize {
     if g.pads == [0; 3] || g.output_size() == 0 {
         0
     } else {
-        let (ph, pw) = padded_size(g);
-        ph * pw
+        padded_rows(g).1 * padded_width(g)
     }
 }
 
@@ -74,10 +89,10 @@ pub fn run(
 ) {
     let (in_size, out_size, k) = (g.input_size(), g.output_size(), g.kernel_size());
     let pads = scratch_len(g) > 0;
-    let (ph, pw) = if pads { padded_size(g) } else { (0, 0) };
+    let ((top, rows), pw) = (padded_rows(g), padded_width(g));
     let flat = ConvGeom {
-        input: [1, ph, pw],
-        pads: [0; 3],
+        input: [1, rows, pw],
+        pads: [0, g.pads[1] - top, 0],
         ..*g
     };
     for (p, (xp, yp)) in x
@@ -88,8 +103,8 @@ pub fn run(
         let c = p % g.cin;
         let (wc, b) = (&w[c * k..(c + 1) * k], bias.map_or(0.0, |b| b[c]));
         if pads {
-            let buf = &mut scratch[..ph * pw];
-            pad_plane(g, xp, pw, buf);
+            let buf = &mut scratch[..rows * pw];
+            pad_plane(g, xp, top, pw, buf);
             plane(&flat, buf, wc, b, yp, act);
         } else {
             plane(g, xp, wc, b, yp, act);
@@ -97,14 +112,14 @@ pub fn run(
     }
 }
 
-/// Copies plane `x` into `buf` (rows of `pw`) at the convolution's top and left padding,
-/// zeros around it.
-fn pad_plane(g: &ConvGeom, x: &[f32], pw: usize, buf: &mut [f32]) {
+/// Copies plane `x` into `buf` (rows of `pw`) below `top` zero rows and after the left
+/// padding, zeros around it.
+fn pad_plane(g: &ConvGeom, x: &[f32], top: usize, pw: usize, buf: &mut [f32]) {
     buf.fill(0.0);
-    let (pt, pl, iw) = (g.pads[1], g.pads[2], g.input[2]);
+    let (pl, iw) = (g.pads[2], g.input[2]);
     let width = iw.min(pw.saturating_sub(pl));
     for (r, row) in x.chunks_exact(iw).enumerate() {
-        let Some(dst) = buf.get_mut((r + pt) * pw + pl..(r + pt) * pw + pl + width) else {
+        let Some(dst) = buf.get_mut((r + top) * pw + pl..(r + top) * pw + pl + width) else {
             break;
         };
         dst.copy_from_slice(&row[..width]);
