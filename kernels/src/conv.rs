@@ -126,14 +126,16 @@ impl ConvGeom {
     /// The same convolution over the zero-bordered image [`ConvGeom::pads_image`] makes:
     /// every tap of every output inside it.
     fn padded(&self) -> ConvGeom {
-        let reach = |a: usize| {
-            (self.output[a] - 1) * self.strides[a] + (self.kernel[a] - 1) * self.dilations[a] + 1
-        };
         ConvGeom {
-            input: [1, reach(1), reach(2)],
+            input: [1, self.reach(1), self.reach(2)],
             pads: [0; 3],
             ..*self
         }
+    }
+
+    /// The input extent the outputs' taps span along axis `a`, from the first padding.
+    fn reach(&self, a: usize) -> usize {
+        (self.output[a] - 1) * self.strides[a] + (self.kernel[a] - 1) * self.dilations[a] + 1
     }
 
     /// Output rows a part of this convolution split by rows must be a whole number of:

@@ -54,7 +54,7 @@ class RecordingKernels extends Kernels {
   override parallel(calls: readonly KernelCall[]): void {
     const own = calls.map((c) => ({ name: c.name, args: [...c.args] }));
     const run = () => {
-      Kernels.prototype.parallel.call(this, own);
+      super.parallel(own);
       return 0;
     };
     this.steps.push({ name: own.map((c) => c.name).join(", "), run });

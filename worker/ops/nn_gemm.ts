@@ -74,7 +74,7 @@ function runGemm(args: KernelArgs, g: GemmCall): void {
   const scratchLen = gemmScratch(args, g.m, g.k, g.n);
   const scratch = args.scratch(scratchLen * 4);
   const packed = packedB(args, g, d, desc.length, b);
-  const right = packed ? [packed, Math.ceil(g.n / NR) * NR * g.k] : [b, g.b.size];
+  const right = packed ?? [b, g.b.size];
   gemmOnThreads(args, desc, [
     ...[d, desc.length, a, g.a.size, ...right, ...c, y.ptr, g.y.size],
     ...[g.alpha, g.beta, ...(g.activation ?? NO_ACTIVATION), scratch, scratchLen],
@@ -83,8 +83,9 @@ function runGemm(args: KernelArgs, g: GemmCall): void {
 }
 
 /**
- * A constant B packed once into the GEMM's panels (`gemm_pack_b_f32`), for a one-batch
- * product of enough rows and columns that packing it per call would show; else undefined.
+ * A constant B packed once into the GEMM's panels (`gemm_pack_b_f32`), as [offset,
+ * floats], for a one-batch product of enough rows and columns that packing it per call
+ * would show; else undefined.
  */
 function packedB(
   args: KernelArgs,
@@ -92,15 +93,16 @@ function packedB(
   desc: number,
   descLen: number,
   b: number,
-): number | undefined {
+): [number, number] | undefined {
   if (!g.b.buffer.persistent || g.offsets.length !== 2 || g.m < 2 * MR || g.n < 2 * NR) {
     return undefined;
   }
   const kind = `gemm b ${g.k}×${g.n} strides ${g.strides[2]},${g.strides[3]} at ${g.offsets[1]}`;
   const floats = Math.ceil(g.n / NR) * NR * g.k;
-  return args.derived(g.b, kind, floats * 4, (at, kernels) => {
+  const offset = args.derived(g.b, kind, floats * 4, (at, kernels) => {
     kernels.call("gemm_pack_b_f32", desc, descLen, b, g.b.size, at, floats);
   });
+  return [offset, floats];
 }
 
 /** `dims` with leading 1s up to `rank`. */

@@ -141,8 +141,9 @@ function splitConv(
   const [cinG, coutG] = [cin / group, cout / group];
   const work = 2 * batch * cout * cinG * ks * outSize;
   const [depth, height] = [desc[7], desc[8]];
-  const unit = batch === 1 && group === 1 && depth === 1 ? rowUnit() : height;
-  const byRows = height >= 2 * unit;
+  // 0: not split by rows (several images or groups, or a 3-D image).
+  const unit = batch === 1 && group === 1 && depth === 1 ? rowUnit() : 0;
+  const byRows = unit > 0 && height >= 2 * unit;
   const units = batch > 1
     ? batch
     : group > 1

@@ -44,15 +44,10 @@ impl Axis {
 /// run per pixel.
 const MAX_TAPS: usize = 49;
 
-/// What the outputs' taps reach along axis `a` of the input, from the first padding.
-fn reach(g: &ConvGeom, a: usize) -> usize {
-    (g.output[a] - 1) * g.strides[a] + (g.kernel[a] - 1) * g.dilations[a] + 1
-}
-
 /// Columns of a plane padded for `g` (stride-2 vector loads read one element past their
 /// last tap).
 fn padded_width(g: &ConvGeom) -> usize {
-    reach(g, 2) + 1
+    g.reach(2) + 1
 }
 
 /// The top padding a padded plane holds, and its rows. A tall image gets its padding rows,
@@ -61,7 +56,7 @@ fn padded_width(g: &ConvGeom) -> usize {
 /// of multiplying the padding.
 fn padded_rows(g: &ConvGeom) -> (usize, usize) {
     if g.output[1] >= 4 * g.kernel[1] {
-        (g.pads[1], reach(g, 1))
+        (g.pads[1], g.reach(1))
     } else {
         (0, g.input[1])
     }

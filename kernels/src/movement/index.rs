@@ -34,12 +34,9 @@ pub trait MapRows: Copy {
         base: usize,
         map: &[i32],
         fill: Self,
-        repeat: usize,
+        _repeat: usize,
     ) {
-        let _ = repeat;
-        for (o, &m) in dst.iter_mut().zip(map) {
-            *o = if m < 0 { fill } else { src[base + m as usize] };
-        }
+        gather_each(dst, src, base, map, fill);
     }
 
     /// The row `prev` again into `row` (upsampling repeats whole rows).
@@ -76,11 +73,7 @@ impl MapRows for f32 {
                     store(out, 4, i32x4_shuffle::<2, 2, 3, 3>(v, v));
                 }
             }
-            0 => {
-                for (o, &m) in dst.iter_mut().zip(map) {
-                    *o = if m < 0 { fill } else { src[base + m as usize] };
-                }
-            }
+            0 => gather_each(dst, src, base, map, fill),
             f => {
                 let src = &src[base..base + map.len() / f];
                 for (out, &v) in dst[..map.len()].chunks_exact_mut(f).zip(src) {
@@ -94,6 +87,13 @@ impl MapRows for f32 {
 
     fn repeat_row(prev: &[f32], row: &mut [f32]) {
         copy(row, prev);
+    }
+}
+
+/// dst[j] = src[base + map[j]], `fill` where map[j] is -1: one value at a time.
+fn gather_each<T: Copy>(dst: &mut [T], src: &[T], base: usize, map: &[i32], fill: T) {
+    for (o, &m) in dst.iter_mut().zip(map) {
+        *o = if m < 0 { fill } else { src[base + m as usize] };
     }
 }
 

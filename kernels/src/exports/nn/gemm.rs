@@ -44,19 +44,29 @@ impl<'a> GemmCall<'a> {
         a: &'t [T],
         b: &'t [T],
     ) -> Option<(Mat<'t, T>, Mat<'t, T>)> {
-        let [a_rs, a_cs, b_rs, b_cs, ..] = self.strides;
-        let s = self.shape;
+        Some((self.left(i, a)?, self.right(i, b)?))
+    }
+
+    /// The A view of batch `i`, or None when it leaves its buffer.
+    fn left<'t, T>(&self, i: usize, a: &'t [T]) -> Option<Mat<'t, T>> {
+        let [a_rs, a_cs, ..] = self.strides;
         let a = Mat {
             data: a.get(self.offsets[2 * i] as usize..)?,
             rs: a_rs,
             cs: a_cs,
         };
+        a.covers(self.shape.m, self.shape.k).then_some(a)
+    }
+
+    /// The B view of batch `i`, or None when it leaves its buffer.
+    fn right<'t, T>(&self, i: usize, b: &'t [T]) -> Option<Mat<'t, T>> {
+        let [_, _, b_rs, b_cs, ..] = self.strides;
         let b = Mat {
             data: b.get(self.offsets[2 * i + 1] as usize..)?,
             rs: b_rs,
             cs: b_cs,
         };
-        (a.covers(s.m, s.k) && b.covers(s.k, s.n)).then_some((a, b))
+        b.covers(self.shape.k, self.shape.n).then_some(b)
     }
 
     /// The addend view, or None when it does not cover the output.
@@ -154,7 +164,7 @@ pub unsafe extern "C" fn gemm_packed_b_f32(
 
 /// How the GEMM's right operand comes: as the call's strides say, or packed once by
 /// [`gemm_pack_b_f32`] into NR-column panels.
-#[derive(Clone, Copy, PartialEq)]
+#[derive(Clone, Copy)]
 enum Right {
     Plain,
     Packed,
@@ -255,15 +265,9 @@ fn gemm_panels(
     if scratch.len() < s.scratch_len() {
         return SHORT_SCRATCH;
     }
-    let [a_rs, a_cs, ..] = call.strides;
-    let av = Mat {
-        data: a.get(call.offsets[0] as usize..).unwrap_or(&[]),
-        rs: a_rs,
-        cs: a_cs,
-    };
-    if !av.covers(s.m, s.k) {
+    let Some(av) = call.left(0, a) else {
         return BAD_ARGS;
-    }
+    };
     let mut out = Out {
         data: &mut y[..s.m * s.n],
         ldc: s.n,
@@ -298,17 +302,12 @@ pub unsafe extern "C" fn gemm_pack_b_f32(
         return BAD_ARGS;
     };
     let s = call.shape;
-    let [_, _, b_rs, b_cs, ..] = call.strides;
-    let bv = Mat {
-        data: b
-            .get(call.offsets.get(1).copied().unwrap_or(0) as usize..)
-            .unwrap_or(&[]),
-        rs: b_rs,
-        cs: b_cs,
-    };
-    if call.batch() != 1 || out_len != packed_b_len(s) || !bv.covers(s.k, s.n) {
+    if call.batch() != 1 || out_len != packed_b_len(s) {
         return BAD_ARGS;
     }
+    let Some(bv) = call.right(0, b) else {
+        return BAD_ARGS;
+    };
     // SAFETY: per this export's contract.
     bv.pack(0, s.k, 0, s.n, unsafe { dst(out, out_len) });
     OK
