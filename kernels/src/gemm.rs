@@ -37,7 +37,7 @@ const NARROW_M: usize = 128;
 
 /// Products with at most this many columns, over an A whose rows are contiguous, read A in
 /// place: with so few B panels, packing A would cost as much as the multiplication.
-const FEW_COLS: usize = 2 * NR;
+const FEW_COLS: usize = NR;
 
 /// An m×k by k×n product.
 #[derive(Clone, Copy, Debug)]
@@ -232,12 +232,14 @@ fn panel_by_panel(s: Shape, pa: &[f32], b: &impl PackB, k: &KBlock, c: &mut Out,
         }
         // Read in place, each row of the panel costs every row tile an offset load;
         // packed once, it is read straight by them all: that pays past about 8 tiles.
+        // A panel that could be read in place packs as plain row copies.
         let few_tiles = s.m <= 8 * MR;
-        match b
-            .in_place(k.pc, k.kc, j)
-            .filter(|_| cols == NR && few_tiles)
-        {
-            Some(panel) => rows(pa, &panel, k, (0, s.m), (j, cols), c),
+        match b.in_place(k.pc, k.kc, j).filter(|_| cols == NR) {
+            Some(panel) if few_tiles => rows(pa, &panel, k, (0, s.m), (j, cols), c),
+            Some(panel) => {
+                panel.pack(k.kc, pb);
+                rows(pa, &Packed(pb), k, (0, s.m), (j, cols), c);
+            }
             None => {
                 b.pack(k.pc, k.kc, j, cols, pb);
                 rows(pa, &Packed(pb), k, (0, s.m), (j, cols), c);

@@ -258,6 +258,10 @@ Deno.test("Conv matches a direct reference on its GEMM, in-place, padded-copy, d
     // started in the sums of the first.
     [[1, 20, 14, 4], [36, 20, 3, 1], 1, [1, 1], [1, 1], [0, 0, 0, 0]],
     [[1, 100, 5, 7], [13, 100, 3, 1], 1, [1, 1], [1, 1], [0, 0, 0, 0]],
+    // Over 32 output channels: panels that could be read in place are copied row by row,
+    // straight from the image and from its zero-bordered copy.
+    [[1, 6, 5, 19], [40, 6, 3, 1], 1, [1, 1], [1, 1], [0, 0, 0, 0]],
+    [[1, 8, 4, 16], [36, 8, 1, 3], 1, [1, 1], [1, 1], [0, 1, 0, 1]],
   ] as const).map(([x, w, group, strides, dilations, pads]) => ({
     x: [...x],
     w: [...w],

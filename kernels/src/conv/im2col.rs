@@ -206,10 +206,7 @@ impl PackB for Im2col<'_> {
             first[a] = o as usize;
         }
         let base = (first[0] * g.input[1] + first[1]) * g.input[2] + first[2];
-        Some(InPlace {
-            data: &self.x[base..],
-            offsets: &self.taps[p0..p0 + kc],
-        })
+        InPlace::new(&self.x[base..], &self.taps[p0..p0 + kc])
     }
 
     fn pack(&self, p0: usize, kc: usize, j0: usize, nc: usize, out: &mut [f32]) {

@@ -27,9 +27,7 @@ impl Panel for Packed<'_> {
 impl Panel for InPlace<'_> {
     #[inline(always)]
     fn rows(&self, kc: usize) -> impl Iterator<Item = &[f32]> {
-        self.offsets[..kc]
-            .iter()
-            .map(move |&o| &self.data[o as usize..o as usize + NR])
+        InPlace::rows(self, kc)
     }
 }
 
@@ -138,12 +136,19 @@ fn start(tile: &Tile, pass: Pass, epi: &Epilogue) -> Acc {
 
 #[inline(always)]
 fn finish(acc: &Acc, c: &mut Out, tile: &Tile, pass: Pass, epi: &Epilogue) {
-    // A row bias is already in the sums (see `start`).
-    let epi = &epi.without_row_bias();
     if tile.rows == MR && tile.cols == NR {
-        store_full(acc, c, tile, pass, epi);
+        // A row bias is already in the sums (see `start`).
+        store_full(acc, c, tile, pass, &epi.without_row_bias());
     } else {
-        store_partial(acc, c, tile, pass, epi);
+        // The sums go through a local buffer here, so that the full tiles' path keeps them
+        // in registers: a reference to `acc` itself would make every tile store them.
+        let mut buf = [0.0f32; MR * NR];
+        for (ii, row) in acc.iter().enumerate() {
+            for (q, &v) in row.iter().enumerate() {
+                store(&mut buf, ii * NR + 4 * q, v);
+            }
+        }
+        store_partial(&buf, c, tile, pass, epi);
     }
 }
 
@@ -165,13 +170,10 @@ fn store_full(acc: &Acc, c: &mut Out, tile: &Tile, pass: Pass, epi: &Epilogue) {
     }
 }
 
-fn store_partial(acc: &Acc, c: &mut Out, tile: &Tile, pass: Pass, epi: &Epilogue) {
-    let mut buf = [0.0f32; MR * NR];
-    for (ii, row) in acc.iter().enumerate() {
-        for (q, &v) in row.iter().enumerate() {
-            store(&mut buf, ii * NR + 4 * q, v);
-        }
-    }
+/// The tile's sums `buf` (row-major, NR per row) into the part of it inside C.
+fn store_partial(buf: &[f32; MR * NR], c: &mut Out, tile: &Tile, pass: Pass, epi: &Epilogue) {
+    // A row bias is already in the sums (see `start`).
+    let epi = epi.without_row_bias();
     for ii in 0..tile.rows {
         let at = (tile.i + ii) * c.ldc + tile.j;
         for (jj, out) in c.data[at..at + tile.cols].iter_mut().enumerate() {

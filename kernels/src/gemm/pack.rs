@@ -27,8 +27,36 @@ impl<T> Mat<'_, T> {
 /// A panel of B the micro-kernel reads where it lies, without packing: row p of the
 /// panel is the NR values at `data[offsets[p]..]`.
 pub struct InPlace<'a> {
-    pub data: &'a [f32],
-    pub offsets: &'a [u32],
+    data: &'a [f32],
+    offsets: &'a [u32],
+}
+
+impl<'a> InPlace<'a> {
+    /// The panel, or None when a row would run past `data`.
+    pub fn new(data: &'a [f32], offsets: &'a [u32]) -> Option<Self> {
+        let last = offsets.iter().copied().max().map_or(0, |o| o as usize + NR);
+        (last <= data.len()).then_some(InPlace { data, offsets })
+    }
+
+    /// Copies the first `kc` rows into `out`, one after another (a packed panel).
+    pub fn pack(&self, kc: usize, out: &mut [f32]) {
+        for (dst, row) in out[..kc * NR].chunks_exact_mut(NR).zip(self.rows(kc)) {
+            for q in (0..NR).step_by(4) {
+                store(dst, q, load(row, q));
+            }
+        }
+    }
+
+    /// The first `kc` rows, NR values each.
+    #[inline(always)]
+    pub fn rows(&self, kc: usize) -> impl Iterator<Item = &[f32]> {
+        self.offsets[..kc].iter().map(move |&o| {
+            let o = o as usize;
+            // SAFETY: `new` checked that every row's NR values lie inside `data`; the
+            // micro-kernel's loop would otherwise check each row twice.
+            unsafe { self.data.get_unchecked(o..o + NR) }
+        })
+    }
 }
 
 /// A source of the GEMM's right operand (k×n), packed one cache block at a time. Besides
