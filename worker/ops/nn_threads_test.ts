@@ -153,6 +153,15 @@ Deno.test("elementwise ops split over threads match one thread: broadcast Add an
   await assertSameOnThreads("Sigmoid", {}, [x]);
 });
 
+Deno.test("Softmax and LogSoftmax split over rows match one thread, last and inner axes", async () => {
+  // 41 rows of 700 over the last axis; 7 blocks of 50×120 over axis 1 (a scratch row of
+  // maxima and sums per part).
+  const rows = randomTensor([41, 700], 30), blocks = randomTensor([7, 50, 120], 31);
+  await assertSameOnThreads("Softmax", {}, [rows]);
+  await assertSameOnThreads("LogSoftmax", {}, [rows]);
+  await assertSameOnThreads("Softmax", { axis: int(1) }, [blocks]);
+});
+
 Deno.test("ConvTranspose split over output channels matches one thread, overlapping windows", () =>
   assertSameOnThreads("ConvTranspose", { strides: ints(2, 2), pads: ints(1, 1, 1, 1) }, [
     randomTensor([1, 8, 40, 36], 25),

@@ -22,6 +22,7 @@ import {
 } from "../../graph/ops/reduce.ts";
 import type { RuntimeTensor } from "../engine/runtime_tensor.ts";
 import type { KernelArgs, KernelTable } from "./kernel.ts";
+import { partCount, ranges } from "./_parts.ts";
 import { gemmScratch } from "./nn_gemm.ts";
 
 /** The Rust name suffix of the type each dtype computes in (float16 widens to f32). */
@@ -142,13 +143,29 @@ function argReduce(args: KernelArgs<ArgParams>): void {
 
 const MODES: Record<string, number> = { Softmax: 0, LogSoftmax: 1, Hardmax: 2 };
 
+/**
+ * Elements a thread's part of a Softmax must reach: each costs an exponential, so a part
+ * this size runs for tens of µs, well over the handoff.
+ */
+const MIN_SOFTMAX_PART = 1 << 14;
+
+/** Softmax, LogSoftmax and Hardmax; float32 splits its outer rows over the threads. */
 function softmax(args: KernelArgs<SoftmaxParams>): void {
   const { node, params, inputs: [input], outputs: [y], kernels } = args;
   const x = input!, block = softmaxBlock(node, params, x.dims), mode = MODES[node.opType];
   staged(args, [x], [y], ([xp], [yp]) => {
     if (x.dtype === "float64") return kernels.call("softmax_f64", xp, yp, ...block, mode);
-    const scratch = 2 * block[2]; // a row of maxima and one of sums, for inner axes
-    kernels.call("softmax_f32", xp, yp, ...block, mode, args.scratch(scratch * 4), scratch);
+    const [outer, n, inner] = block;
+    const scratch = 2 * inner; // a row of maxima and one of sums, for inner axes
+    const count = partCount(outer * n * inner, outer, kernels.threads, MIN_SOFTMAX_PART);
+    const rowBytes = n * inner * 4;
+    const calls = ranges(outer, Math.max(count, 1)).map(([r0, r1]) => ({
+      name: "softmax_f32",
+      args: [xp + r0 * rowBytes, yp + r0 * rowBytes, r1 - r0, n, inner, mode],
+    }));
+    for (const c of calls) c.args.push(args.scratch(scratch * 4), scratch);
+    if (calls.length === 1) kernels.call(calls[0].name, ...calls[0].args);
+    else kernels.parallel(calls);
   });
 }
 
