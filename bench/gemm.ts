@@ -26,14 +26,14 @@ export function gemmGflops(kernels: Kernels, m: number, k: number, n: number): n
     .concat([base + (m * k + k * n + m * n + 16) * 4]);
   const f32 = new Float32Array(memory.buffer);
   for (let i = 0; i < m * k + k * n; i++) f32[a / 4 + i] = Math.random() - 0.5;
-  new Int32Array(memory.buffer, desc, 11).set([m, k, n, k, 1, n, 1, 0, 0, 0, 0]);
+  new Int32Array(memory.buffer, desc, 12).set([m, k, n, k, 1, n, 1, 0, 0, n, 0, 0]);
   new Int32Array(memory.buffer, scratch, 1).set([0]);
   kernels.call("gemm_scratch_f32", m, k, n, scratch);
   const scratchLen = new Int32Array(memory.buffer, scratch, 1)[0];
   const run = () =>
     kernels.call(
       "gemm_f32",
-      ...[desc, 11, a, m * k, b, k * n, 0, 0, y, m * n, 1, 1, 0, 0, 0, scratch, scratchLen],
+      ...[desc, 12, a, m * k, b, k * n, 0, 0, y, m * n, 1, 1, 0, 0, 0, scratch, scratchLen],
     );
   run();
   const flops = 2 * m * k * n;

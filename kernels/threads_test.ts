@@ -3,11 +3,11 @@ import { KernelError, type Kernels, loadKernels } from "./mod.ts";
 
 /**
  * gemm_f32 arguments for 3 · 3 into slot `i` (a 1×1×1 product) with its own scratch;
- * `descLen` other than 11 makes the kernel reject its descriptor.
+ * `descLen` 11 (half an offset pair) makes the kernel reject its descriptor.
  */
-function tinyGemm(k: Kernels, i: number, descLen = 11): { name: string; args: number[] } {
+function tinyGemm(k: Kernels, i: number, descLen = 12): { name: string; args: number[] } {
   const base = (k.heapBase + 63) & ~63;
-  new Int32Array(k.memory.buffer, base, 11).set([1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0]);
+  new Int32Array(k.memory.buffer, base, 12).set([1, 1, 1, 1, 1, 1, 1, 0, 0, 1, 0, 0]);
   new Float32Array(k.memory.buffer, base + 64, 1)[0] = 3;
   const [a, y, scratch] = [base + 64, base + 128 + 4 * i, base + 4096 * (i + 1)];
   return {
@@ -42,7 +42,7 @@ Deno.test("Kernels.parallel names the kernel that failed or trapped on any threa
   const k = await loadKernels(2);
   try {
     assert.throws(
-      () => k.parallel([tinyGemm(k, 0), tinyGemm(k, 1, 10)]),
+      () => k.parallel([tinyGemm(k, 0), tinyGemm(k, 1, 11)]),
       (e) => e instanceof KernelError && e.kernel === "gemm_f32" && e.status === 1,
     );
     const trap = tinyGemm(k, 1);

@@ -1,6 +1,6 @@
 /**
  * WASM bindings of MatMul and Gemm: both become one batched GEMM call described by
- * `[m, k, n, A strides, B strides, C strides, (A offset, B offset) per batch]`.
+ * `[m, k, n, A strides, B strides, C strides, Y row stride, (A offset, B offset) per batch]`.
  * @module
  */
 import type { DType } from "../../graph/dtype.ts";
@@ -47,7 +47,7 @@ export function gemmScratch(args: KernelArgs, m: number, k: number, n: number): 
 }
 
 function runGemm(args: KernelArgs, g: GemmCall): void {
-  const desc = [g.m, g.k, g.n, ...g.strides, ...g.offsets];
+  const desc = [g.m, g.k, g.n, ...g.strides, g.n, ...g.offsets];
   const d = args.i32s(desc);
   const reference = REFERENCE[g.a.dtype];
   if (reference) {

@@ -321,7 +321,7 @@ Deno.test("gemm_f32's epilogue applies each activation as its ONNX op defines it
   const f32 = () => new Float32Array(k.memory.buffer);
   f32().set(a, at(0) / 4);
   f32().set(b, at(1) / 4);
-  new Int32Array(k.memory.buffer, at(2), 11).set([m, depth, n, depth, 1, n, 1, 0, 0, 0, 0]);
+  new Int32Array(k.memory.buffer, at(2), 12).set([m, depth, n, depth, 1, n, 1, 0, 0, n, 0, 0]);
   const sigmoid = (v: number) => 1 / (1 + Math.exp(-v));
   const acts: [number, number, number, (v: number) => number][] = [
     [1, 0, 0, (v) => Math.max(v, 0)],
@@ -338,7 +338,7 @@ Deno.test("gemm_f32's epilogue applies each activation as its ONNX op defines it
     k.call(
       "gemm_f32",
       at(2),
-      11,
+      12,
       at(0),
       m * depth,
       at(1),
@@ -437,12 +437,14 @@ Deno.test("ConvTranspose matches a direct scatter, over several blocks of input 
 
 Deno.test("MatMul and Gemm pack a constant B once and match a reference run after run", async () => {
   const rnd = random(12);
-  // K past one block with a ragged last panel; the narrow path; more rows than it takes.
+  // K past one block with a ragged last panel; the narrow path; more rows than it takes;
+  // on threads, B wider than A is tall splits by columns (ragged last band, bias bands).
   const cases: [number, number, number, boolean][] = [
     [9, 300, 21, false],
     [40, 120, 70, false],
     [130, 50, 33, false],
     [16, 70, 24, true],
+    [12, 64, 603, true],
   ];
   for (const [m, k, n, gemm] of cases) {
     const w = floats(k * n, rnd), bias = floats(n, rnd);

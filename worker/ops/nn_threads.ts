@@ -45,7 +45,9 @@ const CONV_TRANSPOSE_SCRATCH = 10;
  * Pointer positions in gemm_f32's arguments: desc, desc_len, a, a_len, b, b_len, c, c_len,
  * y, y_len, alpha, beta, act×3, scratch, scratch_len.
  */
-const GEMM = { a: 2, c: 6, y: 8, scratch: 15 } as const;
+const GEMM = { a: 2, b: 4, c: 6, y: 8, scratch: 15 } as const;
+/** Entries of a GEMM descriptor before its (A offset, B offset) pairs. */
+const GEMM_HEAD = 10;
 
 /**
  * Calls `conv_f32` with `call` (its argument list; `desc` is what `call[0]` points at),
@@ -110,7 +112,7 @@ export function gemmOnThreads(
   call: number[],
   kernel: "gemm_f32" | "gemm_packed_b_f32" = "gemm_f32",
 ): void {
-  const parts = splitGemm(desc, args.kernels.threads);
+  const parts = splitGemm(desc, args.kernels.threads, kernel === "gemm_packed_b_f32");
   if (!parts) args.kernels.call(kernel, ...call);
   else {
     runParts(
@@ -198,22 +200,43 @@ function pointwiseRows(desc: readonly number[]): readonly number[] {
   return [...desc.slice(0, 4), ...flat, ...flat, ...desc.slice(10)];
 }
 
-/** GEMM parts: whole batches when there are several, else runs of MR rows. */
-function splitGemm(desc: readonly number[], threads: number): Part[] | undefined {
-  const [m, k, n, aRs, , , , cRs] = desc;
-  const batch = (desc.length - 9) / 2;
-  const units = batch > 1 ? batch : Math.ceil(m / MR);
+/**
+ * GEMM parts: whole batches when there are several; else, for a B wider than A is tall,
+ * runs of NR columns (each part reads its own band of B, where row parts would each read
+ * all of it); else runs of MR rows. `packedB`: B is in NR-column panels.
+ */
+function splitGemm(
+  desc: readonly number[],
+  threads: number,
+  packedB: boolean,
+): Part[] | undefined {
+  const [m, k, n, aRs, , , bCs, cRs, cCs, yRs] = desc;
+  const batch = (desc.length - GEMM_HEAD) / 2;
+  const byColumns = batch === 1 && n > m;
+  const units = batch > 1 ? batch : byColumns ? Math.ceil(n / NR) : Math.ceil(m / MR);
   const count = partCount(2 * batch * m * k * n, units, threads, MIN_PART_FLOPS);
   if (count < 2) return undefined;
   return ranges(units, count).map(([u0, u1]): Part => {
     if (batch > 1) {
-      const d = [...desc.slice(0, 9), ...desc.slice(9 + 2 * u0, 9 + 2 * u1)];
-      return { desc: d, spans: [[GEMM.y, u0 * m * n, (u1 - u0) * m * n]] };
+      const pairs = desc.slice(GEMM_HEAD + 2 * u0, GEMM_HEAD + 2 * u1);
+      const d = [...desc.slice(0, GEMM_HEAD), ...pairs];
+      return { desc: d, spans: [[GEMM.y, u0 * m * yRs, (u1 - u0) * m * yRs]] };
+    }
+    if (byColumns) {
+      // Y keeps its row stride; the part writes columns [j0, j1) of each row.
+      const [j0, j1] = [u0 * NR, Math.min(u1 * NR, n)];
+      const b: Span = packedB
+        ? [GEMM.b, j0 * k, Math.ceil((j1 - j0) / NR) * NR * k]
+        : [GEMM.b, j0 * bCs, -1];
+      return {
+        desc: [m, k, j1 - j0, ...desc.slice(3)],
+        spans: [b, [GEMM.c, j0 * cCs, -1], [GEMM.y, j0, -1]],
+      };
     }
     const [i0, i1] = [u0 * MR, Math.min(u1 * MR, m)];
     return {
       desc: [i1 - i0, ...desc.slice(1)],
-      spans: [[GEMM.a, i0 * aRs, -1], [GEMM.c, i0 * cRs, -1], [GEMM.y, i0 * n, (i1 - i0) * n]],
+      spans: [[GEMM.a, i0 * aRs, -1], [GEMM.c, i0 * cRs, -1], [GEMM.y, i0 * yRs, -1]],
     };
   });
 }

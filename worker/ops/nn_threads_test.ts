@@ -116,7 +116,7 @@ Deno.test("Gemm split over rows matches one thread, with transA and a full C", (
     randomTensor([102, 80], 13),
   ]));
 
-Deno.test("Gemm split over rows matches one thread, with a row-vector C", () =>
+Deno.test("Gemm split over columns matches one thread, with a transposed B and a row-vector C", () =>
   assertSameOnThreads("Gemm", { transB: int(1) }, [
     randomTensor([70, 64], 14),
     randomTensor([90, 64], 15),

@@ -49,10 +49,18 @@ pub struct Scale<'a, T> {
     pub c: Option<Mat<'a, T>>,
 }
 
-/// out (m×n, row-major) = alpha · A·B + beta · C. Views must cover their shapes.
-pub fn gemm<T: Elem>(s: Shape, a: &Mat<T>, b: &Mat<T>, out: &mut [T], scale: &Scale<T>) {
+/// out (m rows of n at row stride `ldc`) = alpha · A·B + beta · C. Views must cover their
+/// shapes.
+pub fn gemm<T: Elem>(
+    s: Shape,
+    a: &Mat<T>,
+    b: &Mat<T>,
+    out: &mut [T],
+    ldc: usize,
+    scale: &Scale<T>,
+) {
     for i in 0..s.m {
-        let row = &mut out[i * s.n..(i + 1) * s.n];
+        let row = &mut out[i * ldc..i * ldc + s.n];
         row.fill(T::ZERO);
         for p in 0..s.k {
             let aip = a.data[i * a.rs + p * a.cs];

@@ -5,24 +5,28 @@ use crate::gemm::reference::{self, Elem, Scale};
 use crate::gemm::{self, Activation, Bias, Epilogue, Mat, Out, PackB, Panels, Shape};
 
 /// A batched GEMM call decoded from its i32 descriptor
-/// `[m, k, n, a_rs, a_cs, b_rs, b_cs, c_rs, c_cs, (a_offset, b_offset) × batch]`:
-/// batch i multiplies A at `a_offset` by B at `b_offset` into output block i (m×n).
+/// `[m, k, n, a_rs, a_cs, b_rs, b_cs, c_rs, c_cs, y_rs, (a_offset, b_offset) × batch]`:
+/// batch i multiplies A at `a_offset` by B at `b_offset` into output block i, m rows of n
+/// at row stride `y_rs` (at least n; more when the call writes a band of columns of a
+/// wider output), block i starting at `i · m · y_rs`.
 struct GemmCall<'a> {
     shape: Shape,
     strides: [usize; 6],
+    y_rs: usize,
     offsets: &'a [i32],
 }
 
 impl<'a> GemmCall<'a> {
     fn decode(d: &'a [i32]) -> Option<Self> {
-        let [m, k, n, a_rs, a_cs, b_rs, b_cs, c_rs, c_cs] = sizes::<9>(d)?;
-        let offsets = &d[9..];
-        if offsets.len() % 2 != 0 || offsets.iter().any(|&o| o < 0) {
+        let [m, k, n, a_rs, a_cs, b_rs, b_cs, c_rs, c_cs, y_rs] = sizes::<10>(d)?;
+        let offsets = &d[10..];
+        if offsets.len() % 2 != 0 || offsets.iter().any(|&o| o < 0) || y_rs < n {
             return None;
         }
         Some(GemmCall {
             shape: Shape { m, k, n },
             strides: [a_rs, a_cs, b_rs, b_cs, c_rs, c_cs],
+            y_rs,
             offsets,
         })
     }
@@ -31,10 +35,27 @@ impl<'a> GemmCall<'a> {
         self.offsets.len() / 2
     }
 
-    /// Whether an output of `len` elements holds every batch's m×n block.
+    /// Whether an output of `len` elements holds every batch's block (the last row needs
+    /// only its n elements).
     fn fits_output(&self, len: usize) -> bool {
         let s = self.shape;
-        super::product(&[self.batch(), s.m, s.n]).is_some_and(|n| n <= len)
+        let rows = super::product(&[self.batch(), s.m]);
+        match rows {
+            Some(0) => true,
+            Some(r) => (r - 1)
+                .checked_mul(self.y_rs)
+                .and_then(|e| e.checked_add(s.n))
+                .is_some_and(|e| e <= len),
+            None => false,
+        }
+    }
+
+    /// Output block `i` of `y`: its rows from the first element, at stride `y_rs`.
+    fn output<'t, T>(&self, i: usize, y: &'t mut [T]) -> &'t mut [T] {
+        let s = self.shape;
+        let start = i * s.m * self.y_rs;
+        let end = (start + s.m * self.y_rs).min(y.len());
+        &mut y[start..end]
     }
 
     /// The A and B views of batch `i`, or None when one leaves its buffer.
@@ -241,8 +262,8 @@ fn gemm_batches(
             return BAD_ARGS;
         };
         let mut out = Out {
-            data: &mut y[i * s.m * s.n..(i + 1) * s.m * s.n],
-            ldc: s.n,
+            data: call.output(i, y),
+            ldc: call.y_rs,
         };
         gemm::gemm(s, &av, &bv, &mut out, epi, scratch);
     }
@@ -269,8 +290,8 @@ fn gemm_panels(
         return BAD_ARGS;
     };
     let mut out = Out {
-        data: &mut y[..s.m * s.n],
-        ldc: s.n,
+        data: call.output(0, y),
+        ldc: call.y_rs,
     };
     gemm::gemm(s, &av, &Panels { data: b, k: s.k }, &mut out, epi, scratch);
     OK
@@ -366,13 +387,7 @@ unsafe fn gemm_ref<T: Elem>(
         let Some((av, bv)) = call.operands(i, a, b) else {
             return BAD_ARGS;
         };
-        reference::gemm(
-            s,
-            &av,
-            &bv,
-            &mut y[i * s.m * s.n..(i + 1) * s.m * s.n],
-            &scale,
-        );
+        reference::gemm(s, &av, &bv, call.output(i, y), call.y_rs, &scale);
     }
     OK
 }
