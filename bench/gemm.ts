@@ -1,7 +1,7 @@
 /**
  * `deno run -A bench/gemm.ts [SIZE...]`: GFLOP/s of the packed f32 GEMM kernel on square
  * products (default 64, 128, 256, 512, 1024), one thread, against this machine's WASM SIMD
- * peak (2 FMA × 4 lanes × 2 flop per cycle at about 2.8 GHz: 45 GFLOP/s).
+ * peak, measured in the same run ({@linkcode simdPeakGflops}).
  * @module
  */
 import { type Kernels, loadKernels } from "../kernels/mod.ts";
@@ -11,8 +11,31 @@ import { Tensor } from "../graph/tensor.ts";
 import { InferenceSession } from "../worker/session.ts";
 import { timeIt } from "./stats.ts";
 
-/** Peak f32 GFLOP/s of one core with relaxed-SIMD FMA, measured per TOOLCHAIN.md. */
-export const WASM_SIMD_PEAK_GFLOPS = 45;
+/**
+ * This core's f32 WASM SIMD peak in GFLOP/s: the best of five timed runs of
+ * `simd_peak_probe_f32`, independent vector multiply-add chains with no memory access
+ * (2 flops × 4 lanes each; fused where the build has relaxed-SIMD). Measured rather than
+ * assumed, since the clock and the core differ from machine to machine.
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { loadKernels } from "../kernels/mod.ts";
+ * assert.ok(simdPeakGflops(await loadKernels(), 1e5) > 0);
+ * ```
+ */
+export function simdPeakGflops(kernels: Kernels, rounds = 2e7): number {
+  const out = (kernels.heapBase + 63) & ~63;
+  // The chains and flops per round of the probe (kernels/src/gemm/micro.rs).
+  const flops = rounds * 12 * 8;
+  kernels.call("simd_peak_probe_f32", rounds / 10, out);
+  let best = Infinity;
+  for (let r = 0; r < 5; r++) {
+    const start = performance.now();
+    kernels.call("simd_peak_probe_f32", rounds, out);
+    best = Math.min(best, performance.now() - start);
+  }
+  return flops / (best * 1e6);
+}
 
 /** Median GFLOP/s of `gemm_f32` on an m×k by k×n product. */
 export function gemmGflops(kernels: Kernels, m: number, k: number, n: number): number {
@@ -51,15 +74,18 @@ export function gemmGflops(kernels: Kernels, m: number, k: number, n: number): n
 /** Prints GEMM GFLOP/s for square sizes, then conv layers through a session. */
 export async function benchGemm(sizes = [64, 128, 256, 512, 1024]): Promise<void> {
   const kernels = await loadKernels();
-  console.log(`relaxed-simd: ${kernels.relaxed}; peak ${WASM_SIMD_PEAK_GFLOPS} GFLOP/s per core`);
+  const peak = simdPeakGflops(kernels);
+  console.log(
+    `relaxed-simd: ${kernels.relaxed}; peak ${peak.toFixed(1)} GFLOP/s per core (measured)`,
+  );
   for (const s of sizes) {
     const g = gemmGflops(kernels, s, s, s);
-    const pct = (100 * g / WASM_SIMD_PEAK_GFLOPS).toFixed(0);
+    const pct = (100 * g / peak).toFixed(0);
     console.log(`gemm ${s}×${s}×${s}: ${g.toFixed(1)} GFLOP/s (${pct}% of peak)`);
   }
   for (const layer of CONV_LAYERS) {
     const g = await convGflops(layer);
-    const pct = (100 * g / WASM_SIMD_PEAK_GFLOPS).toFixed(0);
+    const pct = (100 * g / peak).toFixed(0);
     // FLOPs are counted as a direct convolution does them; Winograd does fewer, so a
     // 3×3 layer can pass the peak.
     console.log(`conv ${layer.label}: ${g.toFixed(1)} GFLOP/s direct-equivalent (${pct}% of peak)`);

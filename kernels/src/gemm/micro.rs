@@ -188,3 +188,23 @@ fn store_partial(buf: &[f32; MR * NR], c: &mut Out, tile: &Tile, pass: Pass, epi
         }
     }
 }
+
+/// Independent multiply-add chains [`peak_probe`] keeps in flight: more than the FMA
+/// latency times the FMA ports, so the chains never wait on each other.
+const PROBE_CHAINS: usize = 12;
+
+/// Runs `rounds` rounds of [`PROBE_CHAINS`] independent vector multiply-adds and no memory
+/// access: timed, its 8 flops per multiply-add per round give this core's SIMD peak, the
+/// ceiling the micro-kernel is measured against. Returns the chains' sum, so that the work
+/// cannot be left out.
+pub fn peak_probe(rounds: usize) -> f32 {
+    let (a, b) = core::hint::black_box((f32x4_splat(0.999), f32x4_splat(1e-3)));
+    let mut acc: [v128; PROBE_CHAINS] = core::array::from_fn(|i| f32x4_splat(i as f32));
+    for _ in 0..rounds {
+        for s in acc.iter_mut() {
+            *s = madd(*s, a, b);
+        }
+    }
+    let sum = acc.iter().fold(f32x4_splat(0.0), |s, &v| f32x4_add(s, v));
+    f32x4_extract_lane::<0>(sum)
+}

@@ -433,3 +433,15 @@ macro_rules! gemm_ref_export {
 gemm_ref_export!(gemm_f64, f64);
 gemm_ref_export!(gemm_i32, i32);
 gemm_ref_export!(gemm_i64, i64);
+
+/// Runs [`gemm::peak_probe`] for `rounds` rounds and writes its result to `*out`; benches
+/// time it to find this core's SIMD peak.
+///
+/// # Safety
+/// `out` points at one writable f32.
+#[no_mangle]
+pub unsafe extern "C" fn simd_peak_probe_f32(rounds: usize, out: *mut f32) -> i32 {
+    // SAFETY: per this export's contract.
+    unsafe { dst(out, 1)[0] = gemm::peak_probe(rounds) };
+    OK
+}
