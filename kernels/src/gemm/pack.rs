@@ -34,8 +34,9 @@ pub struct InPlace<'a> {
 impl<'a> InPlace<'a> {
     /// The panel, or None when a row would run past `data`.
     pub fn new(data: &'a [f32], offsets: &'a [u32]) -> Option<Self> {
-        let last = offsets.iter().copied().max().map_or(0, |o| o as usize + NR);
-        (last <= data.len()).then_some(InPlace { data, offsets })
+        let last = offsets.iter().fold(0, |m, &o| m.max(o)) as usize;
+        let fits = offsets.is_empty() || last.checked_add(NR).is_some_and(|end| end <= data.len());
+        fits.then_some(InPlace { data, offsets })
     }
 
     /// Copies the first `kc` rows into `out`, one after another (a packed panel).
