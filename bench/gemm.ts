@@ -25,8 +25,6 @@ import { timeIt } from "./stats.ts";
  */
 export function simdPeakGflops(kernels: Kernels, rounds = 2e7): number {
   const out = (kernels.heapBase + 63) & ~63;
-  // The chains and flops per round of the probe (kernels/src/gemm/micro.rs).
-  const flops = rounds * 12 * 8;
   kernels.call("simd_peak_probe_f32", rounds / 10, out);
   let best = Infinity;
   for (let r = 0; r < 5; r++) {
@@ -34,7 +32,8 @@ export function simdPeakGflops(kernels: Kernels, rounds = 2e7): number {
     kernels.call("simd_peak_probe_f32", rounds, out);
     best = Math.min(best, performance.now() - start);
   }
-  return flops / (best * 1e6);
+  const flopsPerRound = new Float32Array(kernels.memory.buffer, out, 2)[1];
+  return (rounds * flopsPerRound) / (best * 1e6);
 }
 
 /** Median GFLOP/s of `gemm_f32` on an m×k by k×n product. */

@@ -112,7 +112,8 @@ export class Kernels {
    * @throws {RangeError} for more than 64 calls
    */
   parallel(calls: readonly KernelCall[]): void {
-    if (!this.pool) {
+    // A single call gains nothing from a handoff.
+    if (!this.pool || calls.length === 1) {
       for (const c of calls) this.call(c.name, ...c.args);
       return;
     }

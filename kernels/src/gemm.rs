@@ -13,7 +13,7 @@ pub use epilogue::{Activation, Bias, Epilogue};
 pub use gemv::{dot, dot4};
 pub use pack::{InPlace, Mat, PackB, Panels};
 
-pub use micro::peak_probe;
+pub use micro::{peak_probe, PROBE_FLOPS_PER_ROUND};
 use micro::{Packed, Panel, Pass, Tile};
 
 /// Rows of the micro-kernel tile: 4×8 keeps its 8 accumulators, 2 B vectors and the A

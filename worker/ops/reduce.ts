@@ -159,13 +159,15 @@ function softmax(args: KernelArgs<SoftmaxParams>): void {
     const scratch = 2 * inner; // a row of maxima and one of sums, for inner axes
     const count = partCount(outer * n * inner, outer, kernels.threads, MIN_SOFTMAX_PART);
     const rowBytes = n * inner * 4;
-    const calls = ranges(outer, Math.max(count, 1)).map(([r0, r1]) => ({
-      name: "softmax_f32",
-      args: [xp + r0 * rowBytes, yp + r0 * rowBytes, r1 - r0, n, inner, mode],
-    }));
-    for (const c of calls) c.args.push(args.scratch(scratch * 4), scratch);
-    if (calls.length === 1) kernels.call(calls[0].name, ...calls[0].args);
-    else kernels.parallel(calls);
+    kernels.parallel(
+      ranges(outer, Math.max(count, 1)).map(([r0, r1]) => ({
+        name: "softmax_f32",
+        args: [
+          ...[xp + r0 * rowBytes, yp + r0 * rowBytes, r1 - r0, n, inner, mode],
+          ...[args.scratch(scratch * 4), scratch],
+        ],
+      })),
+    );
   });
 }
 

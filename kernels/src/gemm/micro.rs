@@ -53,19 +53,8 @@ pub struct Pass {
 fn accumulate(mut acc: Acc, pa: &[f32], pb: &impl Panel, kc: usize) -> Acc {
     const _: () = assert!(MR == 4);
     for (a, b) in pa[..kc * MR].chunks_exact(MR).zip(pb.rows(kc)) {
-        let bv: [v128; NR / 4] = core::array::from_fn(|q| load(b, 4 * q));
         let a4 = load(a, 0);
-        let av = [
-            i32x4_shuffle::<0, 0, 0, 0>(a4, a4),
-            i32x4_shuffle::<1, 1, 1, 1>(a4, a4),
-            i32x4_shuffle::<2, 2, 2, 2>(a4, a4),
-            i32x4_shuffle::<3, 3, 3, 3>(a4, a4),
-        ];
-        for (row, &ai) in acc.iter_mut().zip(&av) {
-            for (r, &bq) in row.iter_mut().zip(&bv) {
-                *r = madd(ai, bq, *r);
-            }
-        }
+        rank1(&mut acc, core::array::from_fn(|i| splat_lane(a4, i)), b);
     }
     acc
 }
@@ -80,31 +69,36 @@ fn accumulate_rows(mut acc: Acc, rows: [&[f32]; MR], pb: &impl Panel, kc: usize)
     let quads = kc / 4;
     for q in 0..quads {
         let a4: [v128; MR] = core::array::from_fn(|r| load(rows[r], 4 * q));
-        let mut lane = |splat: fn(v128) -> v128, acc: &mut Acc| {
-            let Some(row) = b.next() else { return };
-            let bv: [v128; NR / 4] = core::array::from_fn(|i| load(row, 4 * i));
-            for (acc_row, &a) in acc.iter_mut().zip(&a4) {
-                let av = splat(a);
-                for (r, &bq) in acc_row.iter_mut().zip(&bv) {
-                    *r = madd(av, bq, *r);
-                }
-            }
-        };
-        lane(|v| i32x4_shuffle::<0, 0, 0, 0>(v, v), &mut acc);
-        lane(|v| i32x4_shuffle::<1, 1, 1, 1>(v, v), &mut acc);
-        lane(|v| i32x4_shuffle::<2, 2, 2, 2>(v, v), &mut acc);
-        lane(|v| i32x4_shuffle::<3, 3, 3, 3>(v, v), &mut acc);
-    }
-    for (p, row) in (4 * quads..kc).zip(b) {
-        let bv: [v128; NR / 4] = core::array::from_fn(|i| load(row, 4 * i));
-        for (acc_row, a) in acc.iter_mut().zip(&rows) {
-            let av = f32x4_splat(a[p]);
-            for (r, &bq) in acc_row.iter_mut().zip(&bv) {
-                *r = madd(av, bq, *r);
-            }
+        for (i, row) in (0..4).zip(&mut b) {
+            rank1(&mut acc, a4.map(|a| splat_lane(a, i)), row);
         }
     }
+    for (p, row) in (4 * quads..kc).zip(b) {
+        rank1(&mut acc, rows.map(|a| f32x4_splat(a[p])), row);
+    }
     acc
+}
+
+/// One k of the tile: row r of the sums += `av[r]` · the NR values of `b`.
+#[inline(always)]
+fn rank1(acc: &mut Acc, av: [v128; MR], b: &[f32]) {
+    let bv: [v128; NR / 4] = core::array::from_fn(|q| load(b, 4 * q));
+    for (row, &ai) in acc.iter_mut().zip(&av) {
+        for (r, &bq) in row.iter_mut().zip(&bv) {
+            *r = madd(ai, bq, *r);
+        }
+    }
+}
+
+/// Lane `i` (0 to 3) of `v` in all four lanes.
+#[inline(always)]
+fn splat_lane(v: v128, i: usize) -> v128 {
+    match i {
+        0 => i32x4_shuffle::<0, 0, 0, 0>(v, v),
+        1 => i32x4_shuffle::<1, 1, 1, 1>(v, v),
+        2 => i32x4_shuffle::<2, 2, 2, 2>(v, v),
+        _ => i32x4_shuffle::<3, 3, 3, 3>(v, v),
+    }
 }
 
 /// C tile (+)= packed A panel `pa` · B panel `pb` over `kc`, then the epilogue when
@@ -214,8 +208,11 @@ fn store_partial(buf: &[f32; MR * NR], c: &mut Out, tile: &Tile, pass: Pass, epi
 /// latency times the FMA ports, so the chains never wait on each other.
 const PROBE_CHAINS: usize = 12;
 
+/// Flops [`peak_probe`] does per round: 2 per lane of each chain's multiply-add.
+pub const PROBE_FLOPS_PER_ROUND: usize = PROBE_CHAINS * 8;
+
 /// Runs `rounds` rounds of [`PROBE_CHAINS`] independent vector multiply-adds and no memory
-/// access: timed, its 8 flops per multiply-add per round give this core's SIMD peak, the
+/// access: timed, its [`PROBE_FLOPS_PER_ROUND`] per round give this core's SIMD peak, the
 /// ceiling the micro-kernel is measured against. Returns the chains' sum, so that the work
 /// cannot be left out.
 pub fn peak_probe(rounds: usize) -> f32 {

@@ -106,82 +106,64 @@ impl<'a> GemmCall<'a> {
     }
 }
 
-/// # Safety
-/// `desc` holds `desc_len` i32; `a`, `b`, `c`, `y` and `scratch` hold the given counts of
-/// f32; `y` and `scratch` alias nothing else. `c_len` 0 means no addend.
-#[no_mangle]
-#[allow(clippy::too_many_arguments)] // A C ABI: one argument per buffer, length and scalar.
-pub unsafe extern "C" fn gemm_f32(
-    desc: *const i32,
-    desc_len: usize,
-    a: *const f32,
-    a_len: usize,
-    b: *const f32,
-    b_len: usize,
-    c: *const f32,
-    c_len: usize,
-    y: *mut f32,
-    y_len: usize,
-    alpha: f32,
-    beta: f32,
-    act: i32,
-    act_p0: f32,
-    act_p1: f32,
-    scratch: *mut f32,
-    scratch_len: usize,
-) -> i32 {
-    // SAFETY: forwarded from this export's contract.
-    unsafe {
-        gemm_with(
-            Right::Plain,
-            (desc, desc_len),
-            [(a, a_len), (b, b_len), (c, c_len)],
-            (y, y_len),
-            (alpha, beta),
-            (act, act_p0, act_p1),
-            (scratch, scratch_len),
-        )
-    }
+/// Defines an f32 GEMM export over [`gemm_with`], its right operand coming as `$right`
+/// says; the two differ only in that.
+macro_rules! gemm_f32_export {
+    ($(#[$doc:meta])* $name:ident, $right:expr) => {
+        $(#[$doc])*
+        #[no_mangle]
+        #[allow(clippy::too_many_arguments)] // A C ABI: one argument per buffer, length and scalar.
+        pub unsafe extern "C" fn $name(
+            desc: *const i32,
+            desc_len: usize,
+            a: *const f32,
+            a_len: usize,
+            b: *const f32,
+            b_len: usize,
+            c: *const f32,
+            c_len: usize,
+            y: *mut f32,
+            y_len: usize,
+            alpha: f32,
+            beta: f32,
+            act: i32,
+            act_p0: f32,
+            act_p1: f32,
+            scratch: *mut f32,
+            scratch_len: usize,
+        ) -> i32 {
+            // SAFETY: forwarded from this export's contract.
+            unsafe {
+                gemm_with(
+                    $right,
+                    (desc, desc_len),
+                    [(a, a_len), (b, b_len), (c, c_len)],
+                    (y, y_len),
+                    (alpha, beta),
+                    (act, act_p0, act_p1),
+                    (scratch, scratch_len),
+                )
+            }
+        }
+    };
 }
 
-/// [`gemm_f32`] over a B that [`gemm_pack_b_f32`] packed (one batch).
-///
-/// # Safety
-/// As for [`gemm_f32`], `b` holding the packed panels.
-#[no_mangle]
-#[allow(clippy::too_many_arguments)] // A C ABI: one argument per buffer, length and scalar.
-pub unsafe extern "C" fn gemm_packed_b_f32(
-    desc: *const i32,
-    desc_len: usize,
-    a: *const f32,
-    a_len: usize,
-    b: *const f32,
-    b_len: usize,
-    c: *const f32,
-    c_len: usize,
-    y: *mut f32,
-    y_len: usize,
-    alpha: f32,
-    beta: f32,
-    act: i32,
-    act_p0: f32,
-    act_p1: f32,
-    scratch: *mut f32,
-    scratch_len: usize,
-) -> i32 {
-    // SAFETY: forwarded from this export's contract.
-    unsafe {
-        gemm_with(
-            Right::Packed,
-            (desc, desc_len),
-            [(a, a_len), (b, b_len), (c, c_len)],
-            (y, y_len),
-            (alpha, beta),
-            (act, act_p0, act_p1),
-            (scratch, scratch_len),
-        )
-    }
-}
+gemm_f32_export!(
+    /// # Safety
+    /// `desc` holds `desc_len` i32; `a`, `b`, `c`, `y` and `scratch` hold the given counts
+    /// of f32; `y` and `scratch` alias nothing else. `c_len` 0 means no addend.
+    gemm_f32,
+    Right::Plain
+);
+
+gemm_f32_export!(
+    /// [`gemm_f32`] over a B that [`gemm_pack_b_f32`] packed (one batch).
+    ///
+    /// # Safety
+    /// As for [`gemm_f32`], `b` holding the packed panels.
+    gemm_packed_b_f32,
+    Right::Packed
+);
 
 /// How the GEMM's right operand comes: as the call's strides say, or packed once by
 /// [`gemm_pack_b_f32`] into NR-column panels.
@@ -236,12 +218,19 @@ unsafe fn gemm_with(
         bias,
         act,
     };
+    if !call.fits_output(y.len()) {
+        return BAD_ARGS;
+    }
+    if scratch.len() < call.shape.scratch_len() {
+        return SHORT_SCRATCH;
+    }
     match right {
         Right::Plain => gemm_batches(&call, a, b, y, &epi, scratch),
         Right::Packed => gemm_panels(&call, a, b, y, &epi, scratch),
     }
 }
 
+/// Each batch's product; `y` and `scratch` already checked to fit.
 fn gemm_batches(
     call: &GemmCall,
     a: &[f32],
@@ -250,13 +239,6 @@ fn gemm_batches(
     epi: &Epilogue,
     scratch: &mut [f32],
 ) -> i32 {
-    let s = call.shape;
-    if !call.fits_output(y.len()) {
-        return BAD_ARGS;
-    }
-    if scratch.len() < s.scratch_len() {
-        return SHORT_SCRATCH;
-    }
     for i in 0..call.batch() {
         let Some((av, bv)) = call.operands(i, a, b) else {
             return BAD_ARGS;
@@ -265,12 +247,13 @@ fn gemm_batches(
             data: call.output(i, y),
             ldc: call.y_rs,
         };
-        gemm::gemm(s, &av, &bv, &mut out, epi, scratch);
+        gemm::gemm(call.shape, &av, &bv, &mut out, epi, scratch);
     }
     OK
 }
 
-/// One product over B packed into panels (see [`gemm_pack_b_f32`]).
+/// One product over B packed into panels (see [`gemm_pack_b_f32`]); `y` and `scratch`
+/// already checked to fit.
 fn gemm_panels(
     call: &GemmCall,
     a: &[f32],
@@ -280,11 +263,8 @@ fn gemm_panels(
     scratch: &mut [f32],
 ) -> i32 {
     let s = call.shape;
-    if call.batch() != 1 || b.len() != packed_b_len(s) || !call.fits_output(y.len()) {
+    if call.batch() != 1 || b.len() != packed_b_len(s) {
         return BAD_ARGS;
-    }
-    if scratch.len() < s.scratch_len() {
-        return SHORT_SCRATCH;
     }
     let Some(av) = call.left(0, a) else {
         return BAD_ARGS;
@@ -434,14 +414,16 @@ gemm_ref_export!(gemm_f64, f64);
 gemm_ref_export!(gemm_i32, i32);
 gemm_ref_export!(gemm_i64, i64);
 
-/// Runs [`gemm::peak_probe`] for `rounds` rounds and writes its result to `*out`; benches
-/// time it to find this core's SIMD peak.
+/// Runs [`gemm::peak_probe`] for `rounds` rounds and writes its result, then the flops it
+/// does per round, to `out`; benches time it to find this core's SIMD peak.
 ///
 /// # Safety
-/// `out` points at one writable f32.
+/// `out` points at two writable f32.
 #[no_mangle]
 pub unsafe extern "C" fn simd_peak_probe_f32(rounds: usize, out: *mut f32) -> i32 {
     // SAFETY: per this export's contract.
-    unsafe { dst(out, 1)[0] = gemm::peak_probe(rounds) };
+    let out = unsafe { dst(out, 2) };
+    out[0] = gemm::peak_probe(rounds);
+    out[1] = gemm::PROBE_FLOPS_PER_ROUND as f32;
     OK
 }
