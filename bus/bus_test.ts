@@ -111,6 +111,9 @@ Deno.test("the in-process bus reaches a Web Worker over a MessagePort", async ()
       );
     }
     assert.deepEqual(answer, new Uint8Array([4, 2]));
+    worker.terminate();
+    hub.detach(channel.port1);
+    await assert.rejects(bus.request("echo", new Uint8Array([1]), 2000), NoRespondersError);
   } finally {
     worker.terminate();
     channel.port1.close();

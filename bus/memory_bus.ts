@@ -44,6 +44,7 @@ interface Route {
  */
 export class MemoryHub {
   readonly #routes = new Set<Route>();
+  readonly #ports = new Map<MessagePort, (m: ToClient) => void>();
 
   /** A client on this thread. */
   connect(): Bus {
@@ -57,6 +58,18 @@ export class MemoryHub {
   attach(port: MessagePort): void {
     const deliver = (m: ToClient) => port.postMessage(m, [m.msg.data.buffer as ArrayBuffer]);
     port.onmessage = (e: MessageEvent<ToHub>) => this.#receive(e.data, deliver);
+    this.#ports.set(port, deliver);
+  }
+
+  /**
+   * Forgets the client behind `port` and its subscriptions, as a NATS server does when a
+   * connection drops: requests to it then find no responders at once instead of timing out.
+   */
+  detach(port: MessagePort): void {
+    const deliver = this.#ports.get(port);
+    this.#ports.delete(port);
+    port.onmessage = null;
+    for (const r of this.#routes) if (r.deliver === deliver) this.#routes.delete(r);
   }
 
   #receive(m: ToHub, deliver: (m: ToClient) => void): void {

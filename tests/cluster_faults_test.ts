@@ -3,7 +3,7 @@ import { MemoryHub } from "../bus/memory_bus.ts";
 import { Subjects } from "../bus/subjects.ts";
 import type { Model, Node } from "../graph/ir.ts";
 import { Tensor } from "../graph/tensor.ts";
-import { Cluster } from "../coordinator/cluster/cluster.ts";
+import { Cluster, type DeployedModel } from "../coordinator/cluster/cluster.ts";
 import { StageFailedError } from "../coordinator/cluster/errors.ts";
 import { startLocalWorkers } from "../coordinator/cluster/local_workers.ts";
 
@@ -106,6 +106,80 @@ Deno.test({
     } finally {
       await cluster.close();
       first.close();
+    }
+  },
+});
+
+/** y of {@linkcode model} for `x` reshaped to [4, 2], computed here as the test's oracle. */
+function expectedY(x: number[]): number[] {
+  const w = Array.from({ length: 16 }, (_, i) => (i % 5 === 0 ? 1 : 0.5));
+  const a = x.map((v) => Math.max(v, 0));
+  const y: number[] = [];
+  for (let r = 0; r < 2; r++) {
+    for (let c = 0; c < 4; c++) {
+      let sum = 0;
+      for (let k = 0; k < 4; k++) sum += a[r * 4 + k] * w[k * 4 + c];
+      y.push(Math.max(sum, 0));
+    }
+  }
+  return y;
+}
+
+/** Polls `check` until it passes, for state that heartbeats carry (a few ms behind). */
+async function eventually(check: () => void, timeoutMs = 5000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      return check();
+    } catch (e) {
+      if (Date.now() > end) throw e;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  }
+}
+
+/** Checks that each of `ids` holds exactly its stages of `m`'s current placement. */
+function assertHoldTheirStages(cluster: Cluster, m: DeployedModel, ids: string[]): void {
+  for (const id of ids) {
+    const held = m.stages.filter((s) => s.workers.includes(id))
+      .map((s) => cluster.subjects.stage(m.name, m.version, m.generation, s.index));
+    assert.deepEqual(cluster.membership.get(id)!.stageKeys.toSorted(), held.toSorted());
+  }
+}
+
+Deno.test({
+  name: "a placement that fails to load leaves no stage behind, and the next runs its own cut",
+  sanitizeResources: false,
+  sanitizeOps: false,
+  fn: async () => {
+    const hub = new MemoryHub();
+    const local = await startLocalWorkers(hub, "g", 3, SPEEDS);
+    // Heartbeats would not lose the killed worker within the test: it is marked lost by hand.
+    const cluster = new Cluster(hub.connect(), new Subjects("g"), { heartbeatTtlMs: 600_000 });
+    try {
+      await cluster.membership.waitFor(3);
+      const m = await cluster.load("faults", "1", model(), { stages: 3 });
+      assert.equal(m.stages.length, 3);
+      const dead = m.stages[2].workers[0];
+      local.kill(dead);
+      const installed = m.generation;
+      await m.planner.replan();
+      assert.equal(m.generation, installed, "the attempt that could not load is not installed");
+      const live = local.ids.filter((id) => id !== dead);
+      await eventually(() => assertHoldTheirStages(cluster, m, live));
+
+      cluster.membership.markLost(dead);
+      await m.replanning;
+      assert.equal(m.stages.length, 2);
+      assert.notEqual(m.generation, installed);
+      await eventually(() => assertHoldTheirStages(cluster, m, live));
+      const x = [1, -2, 3, 4, 5, 6, -7, 8];
+      const { y } = await m.run(feeds([4n, 2n]), 10_000);
+      assert.deepEqual(y.dims, [4, 2]);
+      assert.deepEqual([...y.data as Float32Array], expectedY(x));
+    } finally {
+      await cluster.close();
+      local.close();
     }
   },
 });

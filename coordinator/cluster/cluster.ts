@@ -158,9 +158,11 @@ export class Cluster {
     const types = inferShapes(graph, opset);
     const live = liveAcrossCuts(graph);
     const old = { generation: m.generation, stages: m.stages };
-    const generation = m.stages.length ? m.generation + 1 : m.generation;
+    // Never reused: a worker that loaded a stage of a failed attempt must not take a later
+    // attempt's stage, cut elsewhere, for the one it holds under the same subject.
+    const generation = m.newGeneration();
     const subject = (k: number) => this.subjects.stage(m.name, m.version, generation, k);
-    await Promise.all(stages.flatMap((s) => {
+    const loads = await Promise.allSettled(stages.flatMap((s) => {
       const stageModel: Model = {
         ...m.model,
         graph: extractStage(graph, s.start, s.end, types, live),
@@ -183,6 +185,11 @@ export class Cluster {
       });
       return s.workers.map((w) => this.#control(w, toBinary(ControlSchema, load)));
     }));
+    const failed = loads.find((r) => r.status === "rejected");
+    if (failed) {
+      await this.#unloadStages(m, generation, stages);
+      throw failed.reason;
+    }
     m.generation = generation;
     m.stages = stages;
     m.resetStats();

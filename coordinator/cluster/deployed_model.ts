@@ -33,6 +33,7 @@ export interface Replanner {
 
 /** A model served by the cluster. */
 export class DeployedModel {
+  /** The generation the current stages were loaded as. */
   generation = 0;
   stages: PlacedStage[] = [];
   /** Corrections learned from measured stage times, used by every later placement. */
@@ -40,6 +41,7 @@ export class DeployedModel {
   /** Serializes re-plans. */
   replanning: Promise<void> = Promise.resolve();
   #stats: StageStats[] = [];
+  #generationsIssued = 0;
   #calibrations = 0;
   #calibrating = false;
   /** Placed with guessed sizes for symbolic dims: re-placed with the first request's. */
@@ -80,6 +82,11 @@ export class DeployedModel {
     }
     this.#maybeCalibrate();
     return outputs;
+  }
+
+  /** A generation number for a placement attempt, unique within this model. */
+  newGeneration(): number {
+    return ++this.#generationsIssued;
   }
 
   /** Mean ms per request of stage `index` of the current stages so far. */

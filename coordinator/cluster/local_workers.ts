@@ -44,8 +44,10 @@ export async function startLocalWorkers(
   }));
   const kill = (id: string) => {
     const w = workers.get(id);
-    w?.worker.terminate();
-    w?.port.close();
+    if (!w) return;
+    w.worker.terminate();
+    hub.detach(w.port);
+    w.port.close();
     workers.delete(id);
   };
   return {
