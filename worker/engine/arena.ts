@@ -48,6 +48,41 @@ export class Arena {
     this.#peak = this.#inUse;
   }
 
+  /** Raises the peak to at least `bytes` (a replayed run's own peak). */
+  raisePeak(bytes: number): void {
+    this.#peak = Math.max(this.#peak, bytes);
+  }
+
+  /** The allocator's whole state, for {@linkcode matches} and {@linkcode restore}. */
+  snapshot(): number[] {
+    return [this.#top, this.#inUse, ...this.#free.flatMap((b) => [b.offset, b.bytes])];
+  }
+
+  /** Whether the state is the one `snapshot` took (so the same calls get the same blocks). */
+  matches(snapshot: readonly number[]): boolean {
+    if (snapshot.length !== 2 + 2 * this.#free.length) return false;
+    if (snapshot[0] !== this.#top || snapshot[1] !== this.#inUse) return false;
+    for (let i = 0; i < this.#free.length; i++) {
+      const b = this.#free[i];
+      if (snapshot[2 + 2 * i] !== b.offset || snapshot[3 + 2 * i] !== b.bytes) return false;
+    }
+    return true;
+  }
+
+  /**
+   * Sets the state to `snapshot`, taken at the end of a run that started where this one
+   * stands: the blocks that run left taken are taken, the rest free.
+   */
+  restore(snapshot: readonly number[]): void {
+    this.#top = snapshot[0];
+    this.#inUse = snapshot[1];
+    this.#free.length = 0;
+    for (let i = 2; i < snapshot.length; i += 2) {
+      this.#free.push({ offset: snapshot[i], bytes: snapshot[i + 1] });
+    }
+    this.#peak = Math.max(this.#peak, this.#inUse);
+  }
+
   /** Reserves `bytes` (rounded up to 64) and returns the offset. */
   alloc(bytes: number): number {
     const size = align(Math.max(bytes, 1));

@@ -25,6 +25,7 @@ import type { GpuDevice } from "../webgpu/device.ts";
 import type { GpuKernel } from "../webgpu/kernel.ts";
 import type { ArenaBuffer, DeviceBuffer } from "./runtime_tensor.ts";
 import { TapeRecorder } from "./tape.ts";
+import { replayRun, RunRecording } from "./run_tape.ts";
 
 /** Per-node wall time, collected when profiling is on. */
 export interface NodeProfile {
@@ -176,14 +177,28 @@ export class Executor {
    */
   run(plan: GraphPlan, scope: Scope): void {
     this.#depth++;
+    const enclosing = this.#recording;
+    let recording: RunRecording | undefined;
     try {
+      // A profiled run times every node, so it runs them all.
+      if (!this.profile) {
+        if (plan.runTape && replayRun(plan.runTape, this.arena, this.#tapes, scope)) return;
+        recording = RunRecording.start(this.arena, this.#tapes, plan, scope);
+      }
+      this.#recording = recording;
       this.#enter(plan, scope);
       for (const step of plan.nodes) this.#step(step, scope, plan.opset);
       this.#leave(plan, scope);
+      plan.runTape = recording?.finish(plan, scope);
     } finally {
+      recording?.end();
+      this.#recording = enclosing;
       this.#depth--;
     }
   }
+
+  /** The run of the innermost graph running, while it may become a run tape. */
+  #recording?: RunRecording;
 
   /**
    * Runs a plan with nodes on WebGPU: like {@linkcode run}, but waits for the device
@@ -330,7 +345,7 @@ export class Executor {
       } finally {
         this.#freeScratch();
       }
-    }
+    } else this.#recording?.spoil();
     return outputs;
   }
 
@@ -344,7 +359,11 @@ export class Executor {
     outputs: RuntimeTensor[],
   ): void {
     const tapes = this.#tapes;
-    if (step.tape && tapes.replay(step.tape, inputs, outputs)) return;
+    if (step.tape && tapes.replay(step.tape, inputs, outputs)) {
+      this.#recording?.add(step.node, step.tape);
+      return;
+    }
+    this.#recording?.spoil();
     const { node, params } = step;
     const args = { node, params, inputs, outputs, kernels: this.kernels, ...this.#scratch };
     if (step.shapes && tapes.tapeable(node.opType)) {

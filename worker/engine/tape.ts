@@ -164,6 +164,15 @@ export class TapeRecorder {
     }
   }
 
+  /**
+   * Replays `tape` without checking where its operands sit or taking its scratch: for a
+   * graph run known to repeat the run that replayed it (see run_tape.ts).
+   * @throws {KernelError} when a replayed call fails
+   */
+  replayUnchecked(tape: Tape): void {
+    this.#run(tape);
+  }
+
   /** The tape's writes and calls, in order. */
   #run(tape: Tape): void {
     for (const step of tape.steps) {
