@@ -41,9 +41,18 @@ const JS_WRITERS: ReadonlySet<string> = new Set(["Shape", "Size", "ConstantOfSha
 
 type KernelFn = (...args: number[]) => number | undefined;
 
-/** The kernels, noting every call made through them, split over threads or not. */
+/**
+ * The kernels, noting every call made through them, split over threads or not. A split
+ * call is noted once, as one step, and runs (then and in replays) through `plain`: were it
+ * to run through this recorder, a call it makes on this thread would be noted again, into
+ * whichever tape was recorded last.
+ */
 class RecordingKernels extends Kernels {
   steps: (Call | Write)[] = [];
+
+  constructor(readonly plain: Kernels) {
+    super(plain.instance, plain.relaxed, plain.pool);
+  }
 
   override call(name: string, ...args: number[]): void {
     const fn = this.instance.exports[name] as KernelFn | undefined;
@@ -53,12 +62,13 @@ class RecordingKernels extends Kernels {
 
   override parallel(calls: readonly KernelCall[]): void {
     const own = calls.map((c) => ({ name: c.name, args: [...c.args] }));
+    const plain = this.plain;
     const run = () => {
-      super.parallel(own);
+      plain.parallel(own);
       return 0;
     };
     this.steps.push({ name: own.map((c) => c.name).join(", "), run });
-    super.parallel(calls);
+    plain.parallel(calls);
   }
 }
 
@@ -93,7 +103,7 @@ export class TapeRecorder {
   #i32: Int32Array<ArrayBufferLike> = new Int32Array(0);
 
   constructor(readonly kernels: Kernels, readonly arena: Arena) {
-    this.#kernels = new RecordingKernels(kernels.instance, kernels.relaxed, kernels.pool);
+    this.#kernels = new RecordingKernels(kernels);
   }
 
   /** Whether nodes of `opType` may be taped. */

@@ -2,6 +2,10 @@ import assert from "node:assert/strict";
 import { Tensor } from "../../graph/tensor.ts";
 import { InferenceSession } from "../session.ts";
 import { convChain, image, model, node, outputs } from "./_test_models.ts";
+import { loadKernels } from "../../kernels/mod.ts";
+import type { KernelArgs } from "../ops/kernel.ts";
+import { Arena } from "./arena.ts";
+import { TapeRecorder } from "./tape.ts";
 
 Deno.test("a session run again on new data of the same shapes replays its tapes correctly", async () => {
   for (const opset of [13, 17]) {
@@ -37,4 +41,38 @@ Deno.test("a node whose binding reads a runtime input's values is run, not repla
   for (let i = 0; i < 2; i++) assert.deepEqual(await run(0n), [1, 2, 4, 6]);
   assert.deepEqual(await run(1n), [1, 3, 3, 7]);
   session.release();
+});
+
+Deno.test("a split call that runs on this thread alone is one step, and replays add none", async () => {
+  const kernels = await loadKernels();
+  try {
+    const arena = new Arena(kernels.memory, kernels.heapBase);
+    const recorder = new TapeRecorder(kernels, arena);
+    const slot = arena.alloc(4);
+    const args = (): KernelArgs => ({
+      node: node("Relu", ["x"], ["y"]),
+      params: undefined,
+      inputs: [],
+      outputs: [],
+      kernels,
+      scratch: (bytes) => arena.alloc(bytes),
+      i32s: () => slot,
+      derived: () => slot,
+    });
+    // gemm_scratch_f32 writes the scratch size of a 4×4×4 product into `slot`.
+    const scratchSize = [4, 4, 4, slot];
+    const split = recorder.record(
+      (a) => a.kernels.parallel([{ name: "gemm_scratch_f32", args: scratchSize }]),
+      args(),
+    )!;
+    const plain = recorder.record(
+      (a) => a.kernels.call("gemm_scratch_f32", ...scratchSize),
+      args(),
+    )!;
+    for (let i = 0; i < 3; i++) assert.ok(recorder.replay(split, [], []));
+    assert.equal(split.steps.length, 1, "the split call is noted once");
+    assert.equal(plain.steps.length, 1, "replays add nothing to the last tape recorded");
+  } finally {
+    kernels.close();
+  }
 });
