@@ -1,6 +1,7 @@
 /**
  * Per-model latency of meshrt (1 and 2 intra-op threads) beside onnxruntime-web (wasm,
- * 1 thread) and onnxruntime-node (1 and 2 intra-op threads), same inputs, same run.
+ * 1 thread) and onnxruntime-node (1 and 2 intra-op threads), same inputs, same run, the
+ * five timed in turns so that the machine's drift reaches them alike.
  * @module
  */
 import * as ortNode from "onnxruntime-node";
@@ -8,7 +9,7 @@ import * as ortWeb from "onnxruntime-web";
 import { InferenceSession } from "../worker/session.ts";
 import type { Tensor } from "../graph/tensor.ts";
 import { loadModelCase, MODEL_NAMES, type ModelName, modelPath } from "../tests/model_cases.ts";
-import { timeIt, type Timing } from "./stats.ts";
+import { timeInTurns, type Timing } from "./stats.ts";
 
 /** One model's row. */
 export interface ModelRow {
@@ -30,42 +31,43 @@ function ortFeeds<T>(Ctor: OrtTensorCtor<T>, feeds: Record<string, Tensor>): Rec
   );
 }
 
-/** Benches one model on every runtime. */
+/** Benches one model on every runtime, in turns (see {@linkcode timeInTurns}). */
 export async function benchModel(model: ModelName, budgetMs: number): Promise<ModelRow> {
   const { inputs } = loadModelCase(model);
   const bytes = await Deno.readFile(modelPath(model));
   const row: ModelRow = { model };
+  const runs: Partial<Record<Exclude<keyof ModelRow, "model" | "error">, () => Promise<unknown>>> =
+    {};
+  const closers: (() => unknown)[] = [];
   try {
-    for (const threads of [1, 2] as const) {
-      const meshrt = await InferenceSession.create(bytes, { intraOpNumThreads: threads });
-      try {
-        row[threads === 1 ? "meshrt" : "meshrt2"] = await timeIt(() => meshrt.run(inputs), {
-          budgetMs,
-        });
-      } finally {
-        meshrt.release();
+    try {
+      for (const threads of [1, 2] as const) {
+        const meshrt = await InferenceSession.create(bytes, { intraOpNumThreads: threads });
+        closers.push(() => meshrt.release());
+        runs[threads === 1 ? "meshrt" : "meshrt2"] = () => meshrt.run(inputs);
       }
+    } catch (e) {
+      row.error = (e as Error).message;
     }
-  } catch (e) {
-    row.error = (e as Error).message;
-  }
-  ortWeb.env.wasm.numThreads = 1;
-  ortWeb.env.wasm.simd = true;
-  const web = await ortWeb.InferenceSession.create(bytes, { executionProviders: ["wasm"] });
-  const webFeeds = ortFeeds(ortWeb.Tensor as unknown as OrtTensorCtor<ortWeb.Tensor>, inputs);
-  row.ortWeb = await timeIt(() => web.run(webFeeds), { budgetMs });
-  await web.release();
-  const nodeFeeds = ortFeeds(ortNode.Tensor as unknown as OrtTensorCtor<ortNode.Tensor>, inputs);
-  for (const threads of [1, 2] as const) {
-    const node = await ortNode.InferenceSession.create(bytes, {
-      intraOpNumThreads: threads,
-      interOpNumThreads: 1,
-      logSeverityLevel: 3,
-    });
-    row[threads === 1 ? "ortNode1" : "ortNode2"] = await timeIt(() => node.run(nodeFeeds), {
-      budgetMs,
-    });
-    await node.release();
+    ortWeb.env.wasm.numThreads = 1;
+    ortWeb.env.wasm.simd = true;
+    const web = await ortWeb.InferenceSession.create(bytes, { executionProviders: ["wasm"] });
+    closers.push(() => web.release());
+    const webFeeds = ortFeeds(ortWeb.Tensor as unknown as OrtTensorCtor<ortWeb.Tensor>, inputs);
+    runs.ortWeb = () => web.run(webFeeds);
+    const nodeFeeds = ortFeeds(ortNode.Tensor as unknown as OrtTensorCtor<ortNode.Tensor>, inputs);
+    for (const threads of [1, 2] as const) {
+      const node = await ortNode.InferenceSession.create(bytes, {
+        intraOpNumThreads: threads,
+        interOpNumThreads: 1,
+        logSeverityLevel: 3,
+      });
+      closers.push(() => node.release());
+      runs[threads === 1 ? "ortNode1" : "ortNode2"] = () => node.run(nodeFeeds);
+    }
+    Object.assign(row, await timeInTurns(runs, { budgetMs }));
+  } finally {
+    for (const close of closers) await close();
   }
   return row;
 }

@@ -40,3 +40,46 @@ export async function timeIt(
   samples.sort((a, b) => a - b);
   return { medianMs: quantile(samples, 0.5), p90Ms: quantile(samples, 0.9), runs: samples.length };
 }
+
+/**
+ * Times several functions in turns: `rounds` rounds, each giving every function a slice of
+ * about `budgetMs / rounds` in a row. A machine whose speed drifts during the bench (a
+ * shared host) then slows every function alike, and each slice still runs warm.
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * const t = await timeInTurns({ a: () => Promise.resolve(), b: () => Promise.resolve() }, {
+ *   budgetMs: 10,
+ * });
+ * assert.ok(t.a!.runs >= 5 && t.b!.runs >= 5);
+ * ```
+ */
+export async function timeInTurns<K extends string>(
+  fns: Partial<Record<K, () => Promise<unknown>>>,
+  { warmup = 3, minRuns = 5, budgetMs = 2000, rounds = 5 } = {},
+): Promise<Partial<Record<K, Timing>>> {
+  const turns = (Object.entries(fns) as [K, () => Promise<unknown>][])
+    .map(([name, fn]) => ({ name, fn, samples: [] as number[] }));
+  for (const { fn } of turns) for (let i = 0; i < warmup; i++) await fn();
+  const sliceMs = budgetMs / rounds, runsPerSlice = Math.ceil(minRuns / rounds);
+  for (let round = 0; round < rounds; round++) {
+    for (const { fn, samples } of turns) {
+      const end = performance.now() + sliceMs;
+      for (let i = 0; i < runsPerSlice || performance.now() < end; i++) {
+        const start = performance.now();
+        await fn();
+        samples.push(performance.now() - start);
+      }
+    }
+  }
+  const timings: Partial<Record<K, Timing>> = {};
+  for (const { name, samples } of turns) {
+    samples.sort((a, b) => a - b);
+    timings[name] = {
+      medianMs: quantile(samples, 0.5),
+      p90Ms: quantile(samples, 0.9),
+      runs: samples.length,
+    };
+  }
+  return timings;
+}
