@@ -76,3 +76,29 @@ Deno.test("a split call that runs on this thread alone is one step, and replays 
     kernels.close();
   }
 });
+
+Deno.test("Shape and Size replay their writes, and rewrite them for new dims", async () => {
+  const bytes = model({
+    name: "dims",
+    nodes: [
+      node("Relu", ["x"], ["r"]),
+      node("Shape", ["r"], ["shape"]),
+      node("Size", ["r"], ["size"]),
+    ],
+    inputs: [{ name: "x", dtype: "float32", dims: ["N", "M"] }],
+    outputs: [{ name: "shape", dtype: "int64" }, { name: "size", dtype: "int64" }],
+    initializers: new Map(),
+    valueInfo: new Map(),
+  }, 13);
+  const session = await InferenceSession.create(bytes);
+  try {
+    for (const [n, m] of [[2, 3], [2, 3], [2, 3], [5, 70000], [5, 70000], [2, 3]]) {
+      const x = new Tensor("float32", new Float32Array(n * m), [n, m]);
+      const got = await session.run({ x });
+      assert.deepEqual(Array.from(got.shape.data as BigInt64Array), [BigInt(n), BigInt(m)]);
+      assert.deepEqual(Array.from(got.size.data as BigInt64Array), [BigInt(n * m)]);
+    }
+  } finally {
+    session.release();
+  }
+});
