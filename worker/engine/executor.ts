@@ -25,7 +25,7 @@ import type { GpuDevice } from "../webgpu/device.ts";
 import type { GpuKernel } from "../webgpu/kernel.ts";
 import type { ArenaBuffer, DeviceBuffer } from "./runtime_tensor.ts";
 import { TapeRecorder } from "./tape.ts";
-import { replayRun, RunRecording } from "./run_tape.ts";
+import { replayRun, RunRecording, type Stretch, stretchesOf } from "./run_tape.ts";
 
 /** Per-node wall time, collected when profiling is on. */
 export interface NodeProfile {
@@ -177,27 +177,40 @@ export class Executor {
    */
   run(plan: GraphPlan, scope: Scope): void {
     this.#depth++;
-    const enclosing = this.#recording;
-    let recording: RunRecording | undefined;
     try {
-      // A profiled run times every node, so it runs them all.
-      if (!this.profile) {
-        if (plan.runTape && replayRun(plan.runTape, this.arena, this.#tapes, scope)) return;
-        recording = RunRecording.start(this.arena, this.#tapes, plan, scope);
-      }
-      this.#recording = recording;
       this.#enter(plan, scope);
-      for (const step of plan.nodes) this.#step(step, scope, plan.opset);
+      // A profiled run times every node, so it runs them all.
+      const stretches = this.profile ? undefined : stretchesOf(plan, this.#tapes);
+      for (let i = 0; i < plan.nodes.length;) {
+        const stretch = stretches?.get(i);
+        if (stretch) {
+          this.#runStretch(plan, stretch, scope);
+          i = stretch.end;
+        } else this.#step(plan.nodes[i++], scope, plan.opset);
+      }
       this.#leave(plan, scope);
-      plan.runTape = recording?.finish(plan, scope);
     } finally {
-      recording?.end();
-      this.#recording = enclosing;
       this.#depth--;
     }
   }
 
-  /** The run of the innermost graph running, while it may become a run tape. */
+  /** Runs a stretch of taped nodes: replays its run tape where it fits, else records one. */
+  #runStretch(plan: GraphPlan, stretch: Stretch, scope: Scope): void {
+    if (stretch.tape && replayRun(stretch.tape, this.arena, this.#tapes, scope)) return;
+    const recording = RunRecording.start(this.arena, stretch, scope);
+    this.#recording = recording;
+    try {
+      for (let i = stretch.start; i < stretch.end; i++) {
+        this.#step(plan.nodes[i], scope, plan.opset);
+      }
+      stretch.tape = recording?.finish(scope);
+    } finally {
+      recording?.end();
+      this.#recording = undefined;
+    }
+  }
+
+  /** The run of a stretch being recorded (see run_tape.ts). */
   #recording?: RunRecording;
 
   /**

@@ -13,7 +13,7 @@ import type { GpuKernel } from "../webgpu/kernel.ts";
 import { EXECUTOR_OPS } from "./backend.ts";
 import type { ShapeCache } from "./executor.ts";
 import type { Tape } from "./tape.ts";
-import type { RunTape } from "./run_tape.ts";
+import type { Stretch } from "./run_tape.ts";
 import { readsOf } from "../../graph/reads.ts";
 import { type Constants, fusedChains } from "./fuse_epilogues.ts";
 import { layerNorms } from "./fuse_layer_norm.ts";
@@ -42,8 +42,8 @@ export interface GraphPlan {
   opset: number;
   /** Whether any node runs on WebGPU (the run must then be able to wait for the device). */
   usesGpu: boolean;
-  /** What the last run did, replayable while runs start as it did (see run_tape.ts). */
-  runTape?: RunTape;
+  /** Its stretches of taped nodes by first node, with their run tapes (see run_tape.ts). */
+  stretches?: Map<number, Stretch>;
 }
 
 /**
