@@ -29,16 +29,8 @@ export async function timeIt(
   fn: () => Promise<unknown>,
   { warmup = 3, minRuns = 5, budgetMs = 2000 } = {},
 ): Promise<Timing> {
-  for (let i = 0; i < warmup; i++) await fn();
-  const samples: number[] = [];
-  const end = performance.now() + budgetMs;
-  while (samples.length < minRuns || performance.now() < end) {
-    const start = performance.now();
-    await fn();
-    samples.push(performance.now() - start);
-  }
-  samples.sort((a, b) => a - b);
-  return { medianMs: quantile(samples, 0.5), p90Ms: quantile(samples, 0.9), runs: samples.length };
+  const { only } = await timeInTurns({ only: fn }, { warmup, minRuns, budgetMs, rounds: 1 });
+  return only!;
 }
 
 /**

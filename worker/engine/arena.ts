@@ -71,7 +71,8 @@ export class Arena {
 
   /**
    * Sets the state to `snapshot`, taken at the end of a run that started where this one
-   * stands: the blocks that run left taken are taken, the rest free.
+   * stands: the blocks that run left taken are taken, the rest free. The peak is the
+   * caller's to raise ({@linkcode raisePeak}) to that run's.
    */
   restore(snapshot: readonly number[]): void {
     this.#top = snapshot[0];
@@ -80,7 +81,6 @@ export class Arena {
     for (let i = 2; i < snapshot.length; i += 2) {
       this.#free.push({ offset: snapshot[i], bytes: snapshot[i + 1] });
     }
-    this.#peak = Math.max(this.#peak, this.#inUse);
   }
 
   /** Reserves `bytes` (rounded up to 64) and returns the offset. */

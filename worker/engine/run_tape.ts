@@ -76,16 +76,17 @@ export interface RunTape {
 export function stretchesOf(plan: GraphPlan, tapes: TapeRecorder): Map<number, Stretch> {
   if (plan.stretches) return plan.stretches;
   const stretches = new Map<number, Stretch>();
-  const taped = ({ node, schema, kernel, gpu }: PlannedNode) =>
-    !plan.usesGpu && !gpu && (schema.alias !== undefined ||
-      (kernel !== undefined && !EXECUTOR_OPS.has(node.opType) && tapes.tapeable(node.opType)));
+  plan.stretches = stretches;
+  if (plan.usesGpu) return stretches;
+  const taped = ({ node, schema, kernel }: PlannedNode) =>
+    schema.alias !== undefined ||
+    (kernel !== undefined && !EXECUTOR_OPS.has(node.opType) && tapes.tapeable(node.opType));
   for (let start = 0; start < plan.nodes.length;) {
     let end = start;
     while (end < plan.nodes.length && taped(plan.nodes[end])) end++;
     if (end - start >= MIN_STRETCH) stretches.set(start, stretch(plan, start, end));
     start = Math.max(end, start + 1);
   }
-  plan.stretches = stretches;
   return stretches;
 }
 
@@ -182,14 +183,12 @@ export class RunRecording {
       if (t.onDevice) return undefined;
       const b = t.buffer as ArenaBuffer;
       const block = this.blocks.get(b) ?? -1;
-      let index = -1;
+      // A block not read is new, unless a constant's (the plan's own are not read): no tape.
       if (block < 0 && b.persistent) return undefined;
-      if (block < 0) {
-        index = freshIndex.get(b) ?? fresh.length;
-        if (index === fresh.length) {
-          freshIndex.set(b, index);
-          fresh.push({ offset: b.offset, bytes: b.bytes, refs: b.refs });
-        }
+      const index = block < 0 ? freshIndex.get(b) ?? fresh.length : -1;
+      if (index === fresh.length) {
+        freshIndex.set(b, index);
+        fresh.push({ offset: b.offset, bytes: b.bytes, refs: b.refs });
       }
       made.push({ ...placed(name, t), block, fresh: index });
     }
